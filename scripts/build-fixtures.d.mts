@@ -1,0 +1,1 @@
+export function buildArgs(watFile: string): string[];

@@ -1,0 +1,57 @@
+/** The open document: the bytes the user dropped or pulled, and what the Wasm library read from them. */
+import { parseWasm, WasmParseError, type WasmInfo } from '../lib/wasm';
+import { sha256Hex } from '../lib/common';
+
+export interface OpenError {
+  code: string;
+  message: string;
+}
+
+export class OpenDocument {
+  name = $state('');
+  /** Raw bytes: never deep-proxied. */
+  bytes = $state.raw<Uint8Array | null>(null);
+  info = $state.raw<WasmInfo | null>(null);
+  sha256 = $state<string | null>(null);
+  error = $state.raw<OpenError | null>(null);
+  loading = $state(false);
+
+  /** Opens a File from the picker or a drop. A bad file sets `error` and keeps nothing half-read. */
+  async openFile(file: File): Promise<void> {
+    this.loading = true;
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      await this.openBytes(file.name, bytes);
+    } catch (e) {
+      this.fail(file.name, { code: 'read-failed', message: `The file could not be read: ${String(e)}` });
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  async openBytes(name: string, bytes: Uint8Array): Promise<void> {
+    let info: WasmInfo;
+    try {
+      info = parseWasm(bytes);
+    } catch (e) {
+      if (e instanceof WasmParseError) return this.fail(name, { code: e.code, message: e.message });
+      throw e;
+    }
+    this.name = name;
+    this.bytes = bytes;
+    this.info = info;
+    this.error = null;
+    this.sha256 = null;
+    const hex = await sha256Hex(bytes);
+    // Another file may have been opened while hashing; only the current one gets its digest.
+    if (this.bytes === bytes) this.sha256 = hex;
+  }
+
+  private fail(name: string, error: OpenError): void {
+    this.name = name;
+    this.bytes = null;
+    this.info = null;
+    this.sha256 = null;
+    this.error = error;
+  }
+}

@@ -1,0 +1,29 @@
+// Serves dist/ on a free port and starts the test registries with CORS for that exact origin.
+// Addresses reach the tests through environment variables; the returned function stops everything.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../scripts/lib/ports.mjs';
+import { startStaticServer } from '../../scripts/lib/static-server.mjs';
+import { startTestEnvironment } from '../../scripts/lib/test-env.mjs';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+export default async function globalSetup() {
+  const dist = join(ROOT, 'dist');
+  if (!existsSync(join(dist, 'index.html')))
+    throw new Error('dist/ is missing: run `npm run build` before the e2e tests.');
+  const port = await freePort();
+  const appOrigin = `http://127.0.0.1:${port}`;
+  const env = await startTestEnvironment({ appOrigin });
+  const app = await startStaticServer({
+    root: dist,
+    port,
+    getConfig: () => ({ defaultRegistry: `127.0.0.1:${env.registries.noauth.port}` }),
+  });
+  process.env.WASMLENS_APP_URL = app.url;
+  process.env.WASMLENS_REGISTRIES = JSON.stringify(env.registries);
+  return async () => {
+    await app.close();
+    await env.stop();
+  };
+}

@@ -1,0 +1,46 @@
+// Shared e2e helpers: the page fixture that fails a test on any uncaught error or CSP violation.
+import { test as base, expect, type Page } from '@playwright/test';
+import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+
+export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+export const FIXTURES = join(ROOT, 'tests', 'fixtures');
+
+export function corpusPath(name: string): string | null {
+  const dir = process.env.WASMLENS_CORPUS;
+  if (!dir) return null;
+  const abs = isAbsolute(dir) ? dir : join(ROOT, dir);
+  const file = join(abs, name);
+  return existsSync(file) ? file : null;
+}
+
+export interface TestRegistry {
+  url: string;
+  port: number;
+  dataDir: string;
+}
+export function registries(): Record<string, TestRegistry> {
+  return JSON.parse(process.env.WASMLENS_REGISTRIES ?? '{}');
+}
+
+/** A page that records page errors and CSP violations; each test asserts there were none. */
+export const test = base.extend<{ problems: string[] }>({
+  problems: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text()))
+        problems.push(`csp: ${m.text()}`);
+    });
+    await use(problems);
+    expect(problems, 'page errors or CSP violations').toEqual([]);
+  },
+});
+export { expect };
+
+/** Opens a file through the "Open a Wasm file" control, as a person would. */
+export async function openFile(page: Page, path: string) {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Open a Wasm file' }).click();
+  await (await chooser).setFiles(path);
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { parseWasm, WasmParseError } from '../../src/lib/wasm';
+import { fixture } from './helpers';
+
+const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+function parseError(bytes: number[] | Uint8Array): WasmParseError {
+  try {
+    parseWasm(Uint8Array.from(bytes));
+  } catch (e) {
+    if (e instanceof WasmParseError) return e;
+    throw e;
+  }
+  throw new Error('expected a WasmParseError');
+}
+
+describe('parseWasm on hand-built bytes', () => {
+  it('reads an empty core module', () => {
+    const info = parseWasm(Uint8Array.from(header));
+    expect(info).toEqual({ kind: 'module', version: 1, size: 8, sections: [] });
+  });
+
+  it('reads a padded custom section and an unknown section id', () => {
+    const bytes = Uint8Array.from([
+      ...header,
+      0x00, // custom section id
+      0x84,
+      0x80,
+      0x80,
+      0x80,
+      0x00, // size 4, padded to 5 bytes
+      0x02, // name length 2
+      0x68,
+      0x69, // name "hi"
+      0xff, // one byte of payload
+      0x2a, // unknown section id 42
+      0x01, // size 1
+      0x00, // payload
+    ]);
+    const [custom, unknown] = parseWasm(bytes).sections;
+    expect(custom).toEqual({
+      id: 0,
+      kind: 'custom',
+      offset: 8,
+      payloadOffset: 14,
+      size: 4,
+      name: 'hi',
+      dataOffset: 17,
+      paddedSize: true,
+    });
+    expect(unknown).toMatchObject({
+      id: 42,
+      kind: 'unknown-42',
+      offset: 18,
+      payloadOffset: 20,
+      size: 1,
+      paddedSize: false,
+    });
+  });
+
+  it('detects a component from its version bytes', () => {
+    const info = parseWasm(Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x01, 0x00]));
+    expect(info.kind).toBe('component');
+    expect(info.sections[0]).toMatchObject({ id: 1, kind: 'core-module', size: 0 });
+  });
+
+  it('reads the WAT-built fixture', () => {
+    const info = parseWasm(fixture('minimal.wasm'));
+    expect(info.kind).toBe('module');
+    expect(info.sections.map((s) => s.kind)).toEqual([
+      'type',
+      'import',
+      'function',
+      'memory',
+      'export',
+      'code',
+      'custom',
+    ]);
+    expect(info.sections.at(-1)?.name).toBe('name');
+  });
+});
+
+describe('parseWasm on bad input', () => {
+  it('names what a non-wasm file looks like', () => {
+    expect(parseError([]).message).toMatch(/empty file/);
+    expect(parseError([0x1f, 0x8b, 8, 0]).message).toMatch(/gzip/);
+    expect(parseError([...new TextEncoder().encode('{"a": 1}')]).message).toMatch(/JSON/);
+    expect(parseError([...new TextEncoder().encode('<!DOCTYPE html><html>')]).message).toMatch(/HTML/);
+    expect(parseError([...new TextEncoder().encode('rules:\n  - a\n')]).message).toMatch(/YAML/);
+    expect(parseError([0x50, 0x4b, 0x03, 0x04]).code).toBe('not-wasm');
+  });
+
+  it('rejects a section that declares more bytes than remain', () => {
+    const e = parseError([...header, 0x01, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+    expect(e.code).toBe('section-overflow');
+    expect(e.offset).toBe(8);
+  });
+
+  it('rejects a LEB longer than 5 bytes and a truncated LEB', () => {
+    expect(parseError([...header, 0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).code).toBe('bad-leb');
+    expect(parseError([...header, 0x01, 0x80]).code).toBe('truncated');
+  });
+
+  it('rejects an unknown version', () => {
+    expect(parseError([0x00, 0x61, 0x73, 0x6d, 0x02, 0, 0, 0]).code).toBe('unsupported-version');
+  });
+});
