@@ -9,9 +9,10 @@ import { startTestEnvironment } from '../../scripts/lib/test-env.mjs';
 const ROOT = new URL('../..', import.meta.url).pathname;
 
 export default async function globalSetup() {
-  const dist = join(ROOT, 'dist');
+  // WASMLENS_DIST lets a developer test a private build without touching dist/.
+  const dist = process.env.WASMLENS_DIST ?? join(ROOT, 'dist');
   if (!existsSync(join(dist, 'index.html')))
-    throw new Error('dist/ is missing: run `npm run build` before the e2e tests.');
+    throw new Error(`${dist} has no index.html: run \`npm run build\` before the e2e tests.`);
   const port = await freePort();
   const appOrigin = `http://127.0.0.1:${port}`;
   const env = await startTestEnvironment({ appOrigin });
