@@ -1,0 +1,28 @@
+// Timing helpers for benchmarks: median of repeated runs, and one line per measurement with its ratio.
+
+/** Median wall time in ms of `runs` calls of `fn` after `warmup` unmeasured calls. */
+export async function medianMs(fn: () => unknown, runs = 7, warmup = 2): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Prints "bench <name>: <value> ms (<ratio>x <baseline name>)" in one parsable line. */
+export function report(
+  name: string,
+  ms: number,
+  baselineName?: string,
+  baselineMs?: number,
+  extra = '',
+): void {
+  const ratio = baselineMs
+    ? ` (${(ms / baselineMs).toFixed(2)}x ${baselineName} at ${baselineMs.toFixed(2)} ms)`
+    : '';
+  console.log(`bench ${name}: ${ms.toFixed(2)} ms${ratio}${extra ? ` ${extra}` : ''}`);
+}
