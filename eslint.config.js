@@ -38,7 +38,10 @@ export default ts.config(
           patterns: [
             { group: ['svelte', 'svelte/*'], message: 'src/lib must not depend on Svelte.' },
             { group: ['**/state/**', '**/state', '$state/*'], message: 'src/lib must not import src/state.' },
-            { group: ['**/ui/**', '**/ui', '*.svelte'], message: 'src/lib must not import src/ui.' },
+            {
+              group: ['**/ui/**', '**/ui', '**/*.svelte'],
+              message: 'src/lib must not import src/ui or components.',
+            },
           ],
         },
       ],
@@ -50,9 +53,7 @@ export default ts.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['**/ui/**', '**/ui', '*.svelte'], message: 'src/state must not import src/ui.' },
-          ],
+          patterns: [{ group: ['**/ui/**', '**/ui'], message: 'src/state must not import src/ui.' }],
         },
       ],
     },

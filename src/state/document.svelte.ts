@@ -2,6 +2,10 @@
 import { parseWasm, WasmParseError, type WasmInfo } from '../lib/wasm';
 import { sha256Hex } from '../lib/common';
 
+/** Where the open bytes came from: a local file, or a registry pull (for signatures and re-push). */
+export type DocumentSource =
+  { kind: 'file' } | { kind: 'registry'; reference: string; digest: string; manifestDigest?: string };
+
 export interface OpenError {
   code: string;
   message: string;
@@ -15,6 +19,7 @@ export class OpenDocument {
   sha256 = $state<string | null>(null);
   error = $state.raw<OpenError | null>(null);
   loading = $state(false);
+  source = $state.raw<DocumentSource>({ kind: 'file' });
 
   /** Opens a File from the picker or a drop. A bad file sets `error` and keeps nothing half-read. */
   async openFile(file: File): Promise<void> {
@@ -29,7 +34,8 @@ export class OpenDocument {
     }
   }
 
-  async openBytes(name: string, bytes: Uint8Array): Promise<void> {
+  /** Opens bytes from any source; replaces the open document only when they parse. */
+  async openBytes(name: string, bytes: Uint8Array, source: DocumentSource = { kind: 'file' }): Promise<void> {
     let info: WasmInfo;
     try {
       info = parseWasm(bytes);
@@ -41,6 +47,7 @@ export class OpenDocument {
     this.bytes = bytes;
     this.info = info;
     this.error = null;
+    this.source = source;
     this.sha256 = null;
     const hex = await sha256Hex(bytes);
     // Another file may have been opened while hashing; only the current one gets its digest.
