@@ -59,6 +59,10 @@ export default ts.config(
     },
   },
   {
+    files: ['src/sw/**'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
     files: ['scripts/**', 'tests/**', '*.config.*'],
     rules: { 'no-console': 'off' },
   },

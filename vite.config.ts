@@ -1,9 +1,10 @@
 // Build configuration: a static single-page app in dist/, with workers as ES modules.
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { serviceWorker } from './scripts/vite-service-worker.ts';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), serviceWorker()],
   base: './',
   build: {
     target: 'es2022',

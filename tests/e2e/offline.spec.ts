@@ -1,0 +1,39 @@
+import { join } from 'node:path';
+import { test, expect, openFile, FIXTURES } from './helpers';
+
+test('after one visit the app loads and opens files with the network off', async ({
+  page,
+  context,
+  problems: _,
+}) => {
+  await page.goto('/');
+  // The service worker takes over once it has precached the shell.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Look inside a WebAssembly policy' })).toBeVisible();
+  await openFile(page, join(FIXTURES, 'minimal.wasm'));
+  await expect(page.getByTestId('summary-kind')).toHaveText('Core module');
+  await context.setOffline(false);
+});
+
+test('the theme toggle switches light and dark and survives a reload', async ({ page, problems: _ }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto('/');
+  const toggle = page.getByRole('button', { name: /^Theme:/ });
+  await expect(toggle).toHaveText('Theme: system');
+  const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const light = await bg();
+  await toggle.click(); // light
+  await toggle.click(); // dark
+  await expect(toggle).toHaveText('Theme: dark');
+  expect(await bg()).not.toBe(light);
+  await page.reload();
+  await expect(page.getByRole('button', { name: /^Theme:/ })).toHaveText('Theme: dark');
+  expect(await bg()).not.toBe(light);
+});
