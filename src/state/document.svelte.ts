@@ -51,8 +51,13 @@ export class OpenDocument {
     this.sha256 = null;
     const hex = await sha256Hex(bytes);
     // Another file may have been opened while hashing; only the current one gets its digest.
-    if (this.bytes === bytes) this.sha256 = hex;
+    if (this.bytes !== bytes) return;
+    this.sha256 = hex;
+    this.onOpened?.(this);
   }
+
+  /** Called after a document opened and was hashed; the app wires it to the recents list. */
+  onOpened: ((doc: OpenDocument) => void) | null = null;
 
   private fail(name: string, error: OpenError): void {
     this.name = name;

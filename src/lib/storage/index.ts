@@ -1,0 +1,4 @@
+/** Browser-local persistence through IndexedDB, one database per purpose, all named `wasmlens-*`. */
+export { createStore, databaseExists } from './store';
+export { listRecents, addRecent, removeRecent, keptFile, RECENTS_LIMIT, type RecentItem } from './recents';
+export { clearAllLocalData, listLocalDatabases, DATABASE_PREFIX } from './local-data';

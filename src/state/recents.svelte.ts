@@ -1,0 +1,57 @@
+/** The recent files and references list, and the user's choice about keeping copies of opened files. */
+import { addRecent, keptFile, listRecents, removeRecent, type RecentItem } from '../lib/storage';
+
+const KEEP_KEY = 'wasmlens-keep-files';
+
+export class Recents {
+  items = $state.raw<RecentItem[]>([]);
+  /** Off by default: a file's bytes stay out of storage unless the user opts in. */
+  keepFiles = $state(typeof localStorage !== 'undefined' && localStorage.getItem(KEEP_KEY) === '1');
+  /** Set when IndexedDB is unavailable (private windows in some browsers); the list then stays empty. */
+  unavailable = $state(false);
+
+  async refresh(): Promise<void> {
+    try {
+      this.items = await listRecents();
+    } catch {
+      this.unavailable = true;
+    }
+  }
+
+  setKeepFiles(on: boolean): void {
+    this.keepFiles = on;
+    if (on) localStorage.setItem(KEEP_KEY, '1');
+    else localStorage.removeItem(KEEP_KEY);
+  }
+
+  async recordFile(name: string, sha256: string, bytes: Uint8Array): Promise<void> {
+    const kept = this.keepFiles;
+    await this.guard(() =>
+      addRecent(
+        { kind: 'file', name, sha256, size: bytes.length, openedAt: Date.now(), kept },
+        kept ? bytes : undefined,
+      ),
+    );
+  }
+
+  async recordReference(reference: string, digest?: string): Promise<void> {
+    await this.guard(() => addRecent({ kind: 'reference', reference, digest, openedAt: Date.now() }));
+  }
+
+  async remove(item: RecentItem): Promise<void> {
+    await this.guard(() => removeRecent(item));
+  }
+
+  keptCopy(sha256: string): Promise<Uint8Array | undefined> {
+    return keptFile(sha256);
+  }
+
+  private async guard(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch {
+      this.unavailable = true;
+    }
+    await this.refresh();
+  }
+}
