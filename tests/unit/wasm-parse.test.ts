@@ -104,4 +104,38 @@ describe('parseWasm on bad input', () => {
   it('rejects an unknown version', () => {
     expect(parseError([0x00, 0x61, 0x73, 0x6d, 0x02, 0, 0, 0]).code).toBe('unsupported-version');
   });
+
+  it('names WAT text, tar archives and ELF executables', () => {
+    expect(parseError([...new TextEncoder().encode('(module\n  (func))')]).message).toMatch(/WAT/);
+    const tar = new Uint8Array(600);
+    tar.set(new TextEncoder().encode('ustar'), 257); // POSIX tar magic at offset 257
+    expect(parseError(tar).message).toMatch(/tar archive/);
+    expect(parseError([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]).message).toMatch(/ELF/);
+  });
+
+  it('rejects a pre-release component version and a header cut short', () => {
+    const e = parseError([0x00, 0x61, 0x73, 0x6d, 0x0c, 0x00, 0x01, 0x00]); // component draft 0x0c
+    expect(e).toMatchObject({ code: 'unsupported-version', offset: 4 });
+    expect(e.message).toMatch(/pre-release version 0xc/);
+    expect(parseError([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00])).toMatchObject({ code: 'truncated', offset: 6 });
+  });
+
+  it('rejects a custom section name that is not UTF-8 or runs past its section', () => {
+    const badUtf8 = parseError([
+      ...header,
+      0x00, // custom section id
+      0x02, // size 2
+      0x01, // name length 1
+      0xff, // not UTF-8
+    ]);
+    expect(badUtf8).toMatchObject({ code: 'bad-utf8', offset: 11 });
+    const overflow = parseError([
+      ...header,
+      0x00, // custom section id
+      0x02, // size 2
+      0x05, // name length 5: more than the section holds
+      0x61, // "a"
+    ]);
+    expect(overflow).toMatchObject({ code: 'section-overflow', offset: 10 });
+  });
 });

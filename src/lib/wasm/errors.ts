@@ -8,7 +8,8 @@ export type WasmParseErrorCode =
   | 'bad-utf8'
   | 'unsupported-version'
   | 'bad-section'
-  | 'not-core-module';
+  | 'not-core-module'
+  | 'not-component';
 
 export class WasmParseError extends Error {
   override readonly name = 'WasmParseError';

@@ -1,0 +1,171 @@
+// The explorer in Chromium: section table, decoded custom sections, imports/exports, and jco WIT/WAT in a worker.
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, openFile, corpusPath, FIXTURES } from './helpers';
+
+const TINYGO = 'kw-tinygo-safe-labels-annotated-kwctl1.6.0.wasm';
+const ADDER = 'component-adder-jco-fixture.wasm';
+
+test.describe('corpus', () => {
+  test.skip(!corpusPath(TINYGO) || !corpusPath(ADDER), 'WASMLENS_CORPUS is not set');
+
+  test('a core module: section table, producers, hex toggle, imports filter', async ({
+    page,
+    problems: _,
+  }) => {
+    await page.goto('/');
+    await openFile(page, corpusPath(TINYGO)!);
+    await expect(page.getByTestId('summary-kind')).toHaveText('Core module');
+    await expect(page.getByTestId('summary-toolchain')).toContainText('TinyGo 0.28.1');
+
+    const table = page.getByRole('table', { name: 'Sections' });
+    const rows = table.getByRole('row');
+    await expect(rows).toHaveCount(1 + 14);
+    // Last row: the Kubewarden metadata section at 649,672 with a padded 5-byte size LEB (corpus README).
+    const meta = rows.filter({ hasText: 'io.kubewarden.metadata' });
+    await expect(meta.getByRole('cell')).toHaveText([
+      '13',
+      'custom',
+      'io.kubewarden.metadata',
+      '649,672',
+      '2,849',
+      'yes (5-byte LEB)',
+    ]);
+    await expect(table.getByRole('cell', { name: 'yes (5-byte LEB)' })).toHaveCount(14);
+
+    await page.getByRole('checkbox', { name: 'Show offsets and sizes in hexadecimal' }).check();
+    await expect(meta.getByRole('cell')).toHaveText([
+      '13',
+      'custom',
+      'io.kubewarden.metadata',
+      '0x9e9c8',
+      '0xb21',
+      'yes (5-byte LEB)',
+    ]);
+
+    const producers = page.getByRole('article', { name: 'Custom section producers' }).getByRole('table');
+    await expect(producers.getByRole('row', { name: /processed-by TinyGo 0\.28\.1/ })).toBeVisible();
+    await expect(producers.getByRole('row', { name: /walrus 0\.19\.0/ })).toBeVisible();
+    const features = page.getByRole('list', { name: 'Target features' });
+    await expect(features.getByRole('listitem')).toHaveText([
+      '+nontrapping-fptoint',
+      '+bulk-memory',
+      '+sign-ext',
+    ]);
+    await expect(page.getByRole('article', { name: 'Custom section name' })).toContainText('Function names');
+
+    await page.getByRole('searchbox', { name: 'Filter imports and exports' }).fill('wapc');
+    const imports = page.getByRole('table', { name: /^Imports/ });
+    await expect(imports.getByRole('row')).toHaveCount(1 + 3);
+    await expect(page.getByRole('heading', { name: 'Imports (3 of 7)' })).toBeVisible();
+    await page.getByRole('searchbox', { name: 'Filter imports and exports' }).fill('__guest_call');
+    await expect(page.getByRole('table', { name: /^Exports/ }).getByRole('row')).toHaveCount(2);
+
+    // The Kubewarden metadata has no decoder here: its first bytes are shown in hex ("{" = 7b).
+    await expect(page.getByRole('figure', { name: 'First bytes of io.kubewarden.metadata' })).toContainText(
+      '7b',
+    );
+  });
+
+  test('a component: structure, producers and WIT from jco in a worker', async ({ page, problems: _ }) => {
+    await page.goto('/');
+    await openFile(page, corpusPath(ADDER)!);
+    await expect(page.getByTestId('summary-kind')).toHaveText('Component');
+    await expect(page.getByRole('table', { name: 'Sections' }).getByRole('row')).toHaveCount(1 + 10);
+    await expect(page.getByTestId('component-core-modules')).toHaveText('1 at the top level');
+    await expect(page.getByTestId('component-components')).toHaveText('1 at the top level');
+    await expect(page.getByRole('article', { name: 'Custom section producers' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Imports and exports' })).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'Show WIT' }).click();
+    await expect(page.getByRole('textbox', { name: 'WIT output' })).toHaveValue(
+      /export docs:adder\/add@0\.1\.0;/,
+      {
+        timeout: 30_000,
+      },
+    );
+  });
+
+  test('WAT of a 650 KB module can be cancelled while the page stays responsive', async ({
+    page,
+    problems: _,
+  }) => {
+    await page.goto('/');
+    await openFile(page, corpusPath(TINYGO)!);
+    await page.getByRole('button', { name: 'Show WAT' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Running wasm-tools' })).toBeVisible();
+    // The main thread is free: a timer fires and the filter box takes input while jco works in the worker.
+    const lag = await page.evaluate(
+      () =>
+        new Promise<number>((r) => {
+          const t = performance.now();
+          setTimeout(() => r(performance.now() - t - 50), 50);
+        }),
+    );
+    expect(lag).toBeLessThan(1000); // a freeze check with a generous bound, not a speed target
+    await page.getByRole('searchbox', { name: 'Filter imports and exports' }).fill('wasi');
+    await expect(page.getByRole('heading', { name: 'Imports (4 of 7)' })).toBeVisible();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Cancelled.' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Show WAT' })).toBeEnabled();
+    await expect(page.getByRole('textbox', { name: 'WAT output' })).toHaveCount(0);
+  });
+
+  test('the explorer of a module and of a component has no axe violations', async ({ page, problems: _ }) => {
+    await page.goto('/');
+    for (const file of [TINYGO, ADDER]) {
+      await openFile(page, corpusPath(file)!);
+      await expect(page.getByRole('heading', { name: file })).toBeVisible();
+      const { violations } = await new AxeBuilder({ page }).include('main').analyze();
+      expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+    }
+  });
+
+  test('a module of 1 MB or more gets no WAT button', async ({ page, problems: _ }) => {
+    const big = corpusPath('rust-dwarf-hello-stdout-jco-fixture.wasm');
+    test.skip(!big, 'corpus file missing');
+    await page.goto('/');
+    await openFile(page, big!);
+    await expect(page.getByText('WAT is offered for modules under 1 MB')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Show WAT' })).toHaveCount(0);
+    await expect(page.getByRole('table', { name: 'Sections' }).getByRole('row')).toHaveCount(1 + 20);
+  });
+});
+
+test('WAT of a WAT-built module, printed by jco in the worker', async ({ page, problems: _ }) => {
+  await page.goto('/');
+  await openFile(page, join(FIXTURES, 'minimal.wasm'));
+  await page.getByRole('button', { name: 'Show WAT' }).click();
+  const out = page.getByRole('textbox', { name: 'WAT output' });
+  await expect(out).toHaveValue(/^\(module \$minimal/, { timeout: 30_000 });
+  await expect(out).toHaveValue(/\(export "add" \(func \$add\)\)/);
+  // Opening another file drops the old output.
+  await openFile(page, join(FIXTURES, 'wasm-kinds.wasm'));
+  await expect(page.getByRole('heading', { name: 'wasm-kinds.wasm' })).toBeVisible();
+  await expect(out).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Imports (7 of 7)' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Exports (6 of 6)' })).toBeVisible();
+  await expect(page.getByTestId('summary-toolchain')).toHaveText('unknown (no producers section)');
+  expect(readFileSync(join(FIXTURES, 'wasm-kinds.wasm')).length).toBeLessThan(1024 * 1024);
+});
+
+test('non-Wasm files name what they look like', async ({ page, problems: _ }) => {
+  // Extends open.spec.ts (plain text) with the other kinds the issue lists.
+  await page.goto('/');
+  const cases: [string, Buffer, RegExp][] = [
+    ['policy.json', Buffer.from('{"rules": []}\n'), /looks like JSON text/],
+    ['metadata.yml', Buffer.from('rules:\n  - apiGroups: [""]\n'), /looks like YAML text/],
+    ['policy.wasm.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0]), /looks like a gzip archive/],
+    ['index.html', Buffer.from('<!doctype html><html></html>'), /looks like an HTML page/],
+    ['empty.wasm', Buffer.alloc(0), /looks like an empty file/],
+  ];
+  for (const [name, buffer, message] of cases) {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open a Wasm file' }).click();
+    await (await chooser).setFiles({ name, mimeType: 'application/octet-stream', buffer });
+    await expect(page.getByRole('alert')).toContainText('This is not a WebAssembly file');
+    await expect(page.getByRole('alert')).toContainText(message);
+    await expect(page.getByRole('table', { name: 'Sections' })).toHaveCount(0);
+  }
+});
