@@ -5,13 +5,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const server = await createServer({ root: ROOT, configFile: false, server: { middlewareMode: true }, logLevel: 'error' });
+const server = await createServer({
+  root: ROOT,
+  configFile: false,
+  server: { middlewareMode: true },
+  logLevel: 'error',
+});
 try {
   const kw = await server.ssrLoadModule('/src/lib/kubewarden/index.ts');
   const module = new Uint8Array(readFileSync(`${ROOT}tests/fixtures/no-privileged-pods.wasm`));
-  const { metadata } = kw.metadataFromYaml(readFileSync(`${ROOT}tests/fixtures/no-privileged-pods.metadata.yml`, 'utf8'), {
-    usage: readFileSync(`${ROOT}tests/fixtures/no-privileged-pods.usage.md`, 'utf8'),
-  });
+  const { metadata } = kw.metadataFromYaml(
+    readFileSync(`${ROOT}tests/fixtures/no-privileged-pods.metadata.yml`, 'utf8'),
+    {
+      usage: readFileSync(`${ROOT}tests/fixtures/no-privileged-pods.usage.md`, 'utf8'),
+    },
+  );
   metadata.protocolVersion = 'v1';
   const annotated = kw.annotate(module, metadata);
   writeFileSync(`${ROOT}public/sample/no-privileged-pods.wasm`, annotated);

@@ -6,6 +6,23 @@ const wasmlensDatabases = (page: import('@playwright/test').Page) =>
     (await indexedDB.databases()).map((d) => d.name).filter((n) => n?.startsWith('wasmlens-')),
   );
 
+/** How many recent entries say their file's bytes were kept (read straight from IndexedDB). */
+const keptRecents = (page: import('@playwright/test').Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const req = indexedDB.open('wasmlens-recents');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const all = req.result.transaction('recents').objectStore('recents').getAll();
+          all.onsuccess = () => {
+            resolve((all.result as { kept?: boolean }[]).filter((r) => r.kept).length);
+            req.result.close();
+          };
+        };
+      }),
+  );
+
 test('opened files are listed as recent by name and digest, without their bytes unless asked', async ({
   page,
   problems: _,
@@ -24,6 +41,8 @@ test('opened files are listed as recent by name and digest, without their bytes 
   // Opt in to keeping copies: the file can then be reopened from the list.
   await page.getByLabel(/Keep a copy of files I open/).check();
   await openFile(page, join(FIXTURES, 'minimal.wasm'));
+  // The copy is written after the file opened; reload only once the recent entry says it is kept.
+  await expect.poll(() => keptRecents(page)).toBe(1);
   await page.reload();
   await page.getByRole('button', { name: 'Open minimal.wasm again' }).click();
   await expect(page.getByTestId('summary-kind')).toHaveText('Core module');

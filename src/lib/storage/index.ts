@@ -2,3 +2,4 @@
 export { createStore, databaseExists } from './store';
 export { listRecents, addRecent, removeRecent, keptFile, RECENTS_LIMIT, type RecentItem } from './recents';
 export { clearAllLocalData, listLocalDatabases, DATABASE_PREFIX } from './local-data';
+export { saveDraft, loadDraft, discardDraft, DRAFTS_DATABASE, type Draft } from './drafts';
