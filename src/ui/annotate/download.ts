@@ -1,0 +1,21 @@
+/** Saves bytes or text as a file through a temporary Blob URL and `<a download>`, then revokes the URL. */
+
+/** Starts a download of `data` named `fileName`. */
+export function downloadFile(fileName: string, data: Uint8Array | string, type: string): void {
+  const part: BlobPart = typeof data === 'string' ? data : (data as Uint8Array<ArrayBuffer>);
+  const url = URL.createObjectURL(new Blob([part], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoking synchronously can cancel the download in some browsers; a short delay is enough.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** `policy.wasm` → `policy`; other names are kept whole. */
+export function baseName(fileName: string): string {
+  return fileName.replace(/\.wasm$/i, '') || 'policy';
+}

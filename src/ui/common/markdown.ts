@@ -1,0 +1,95 @@
+/** Renders untrusted markdown (a policy's usage text) to inert HTML: marked, then DOMPurify, then link rules. */
+import { Marked } from 'marked';
+import DOMPurify from 'dompurify';
+
+/** Raw HTML tags kept from the source: only these names, and only without attributes. */
+const PLAIN_TAG =
+  /^<\/?(?:details|summary|br|hr|p|div|span|b|i|em|strong|u|s|del|ins|sub|sup|kbd|code|pre|blockquote|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|th|td|h[1-6])\s*\/?>$/i;
+
+/**
+ * Raw HTML in the markdown is neutralised before any parser sees it: every `<` that does not open one of the
+ * attribute-free tags above becomes text. Parsing hostile markup even in an inert document (as a sanitiser must)
+ * makes Chromium report its event handlers against our CSP, so handlers must never reach a parser at all.
+ */
+export function neutraliseHtml(html: string): string {
+  return html
+    .split(/(<[^<>]*>)/)
+    .map((part) =>
+      PLAIN_TAG.test(part) ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+    )
+    .join('');
+}
+
+// A private instance so no other module's marked options or extensions leak in.
+const parser = new Marked({ gfm: true, breaks: false, async: false });
+parser.use({ renderer: { html: ({ text }) => neutraliseHtml(text) } });
+
+/** Schemes a rendered link may keep; anything else (javascript:, data:, vbscript:, relative) loses its href. */
+const SAFE_LINK = /^(?:https?:|mailto:)/i;
+
+const PURIFY_OPTIONS = {
+  USE_PROFILE: { html: true },
+  // Forms, media and embeds have no place in usage text; `style` would also break our CSP (style-src 'self').
+  FORBID_TAGS: [
+    'style',
+    'form',
+    'input',
+    'button',
+    'textarea',
+    'select',
+    'option',
+    'iframe',
+    'object',
+    'embed',
+    'svg',
+    'math',
+  ],
+  FORBID_ATTR: ['style', 'srcset', 'action', 'formaction', 'xlink:href'],
+  SANITIZE_NAMED_PROPS: true,
+  ALLOW_DATA_ATTR: false,
+};
+
+/**
+ * Markdown to sanitised HTML for `{@html}`. Raw HTML in the source is shown as text (see {@link neutraliseHtml})
+ * and the result still goes through DOMPurify;
+ * links open in a new tab without opener or referrer; images are shown as links (loading them would leak the
+ * reader's address to whoever wrote the metadata, and our CSP blocks remote images anyway).
+ */
+export function renderMarkdown(text: string): string {
+  const html = parser.parse(text, { async: false });
+  const fragment = DOMPurify.sanitize(html, { ...PURIFY_OPTIONS, RETURN_DOM_FRAGMENT: true });
+  for (const img of Array.from(fragment.querySelectorAll('img'))) img.replaceWith(imageStandIn(img));
+  for (const a of Array.from(fragment.querySelectorAll('a'))) secureLink(a);
+  const holder = document.createElement('div');
+  holder.append(fragment);
+  return holder.innerHTML;
+}
+
+function secureLink(a: HTMLAnchorElement): void {
+  const href = a.getAttribute('href')?.trim() ?? '';
+  if (!SAFE_LINK.test(href)) {
+    // A fragment would drive our hash router, a relative path would point into this app: keep only the text.
+    a.removeAttribute('href');
+    a.removeAttribute('target');
+    return;
+  }
+  a.setAttribute('target', '_blank');
+  a.setAttribute('rel', 'noopener noreferrer');
+}
+
+function imageStandIn(img: HTMLImageElement): HTMLElement {
+  const alt = img.getAttribute('alt')?.trim() || 'image';
+  const src = img.getAttribute('src')?.trim() ?? '';
+  const label = `[image: ${alt}]`;
+  if (!SAFE_LINK.test(src)) {
+    const span = document.createElement('span');
+    span.textContent = label;
+    return span;
+  }
+  const a = document.createElement('a');
+  a.href = src;
+  a.textContent = label;
+  a.setAttribute('target', '_blank');
+  a.setAttribute('rel', 'noopener noreferrer');
+  return a;
+}

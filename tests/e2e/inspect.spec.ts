@@ -1,0 +1,159 @@
+// E2E: the Inspect view shows kwctl inspect's output for real policies, its YAML export, and clear messages.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, expect, openFile, corpusPath, FIXTURES } from './helpers';
+
+const SAFE_LABELS = 'kw-tinygo-safe-labels-annotated-kwctl1.6.0.wasm';
+const GATEKEEPER = 'kw-opa-gatekeeper-always-unhappy-annotated-kwctl1.16.1.wasm';
+
+/** `0x00 size name payload` with minimal LEBs: a custom section built by hand, independent of the library. */
+function customSection(name: string, payload: string): Buffer {
+  const leb = (n: number) => {
+    const out: number[] = [];
+    do {
+      let b = n & 0x7f;
+      n >>>= 7;
+      if (n) b |= 0x80;
+      out.push(b);
+    } while (n);
+    return Buffer.from(out);
+  };
+  const body = Buffer.concat([leb(Buffer.byteLength(name)), Buffer.from(name), Buffer.from(payload)]);
+  return Buffer.concat([Buffer.from([0]), leb(body.length), body]);
+}
+
+function writeModule(name: string, ...sections: Buffer[]): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'wasmlens-inspect-')), name);
+  writeFileSync(path, Buffer.concat([readFileSync(join(FIXTURES, 'minimal.wasm')), ...sections]));
+  return path;
+}
+
+const META = (title: string, extra = '') =>
+  `{"protocolVersion":"Unknown","rules":[],"annotations":{"io.kubewarden.policy.title":"${title}"},` +
+  `"mutating":false,"executionMode":"wasi"${extra}}`;
+
+test.describe('corpus policies', () => {
+  test('safe-labels: kwctl details in order, protocol version 1, 7 annotation rows, usage', async ({
+    page,
+    problems: _,
+  }) => {
+    const path = corpusPath(SAFE_LABELS);
+    test.skip(!path, 'WASMLENS_CORPUS is not set');
+    await page.goto('/#/inspect');
+    await openFile(page, path!);
+    const details = page.getByTestId('inspect-details');
+    await expect(details.getByRole('row', { name: 'title: safe-labels', exact: true })).toBeVisible();
+    await expect(details.getByRole('row', { name: 'protocol version: 1', exact: true })).toBeVisible();
+    await expect(
+      details.getByRole('row', { name: 'background audit support: false', exact: true }),
+    ).toBeVisible();
+    await expect(details.getByRole('row', { name: 'policy type: kubernetes', exact: true })).toBeVisible();
+    const labels = await details.locator('th').allInnerTexts();
+    expect(labels[0]).toBe('title:');
+    expect(labels.slice(-6)).toEqual([
+      'mutating:',
+      'background audit support:',
+      'context aware:',
+      'policy type:',
+      'execution mode:',
+      'protocol version:',
+    ]);
+    expect(labels).toContain('source:');
+    await expect(page.getByTestId('inspect-annotations').getByRole('row')).toHaveCount(7);
+    const keys = await page.getByTestId('inspect-annotations').locator('th').allInnerTexts();
+    expect(keys).toEqual([...keys].sort());
+    expect(keys).toContain('io.kubewarden.policy.ociUrl');
+    expect(keys).not.toContain('io.kubewarden.policy.usage');
+    await expect(page.getByTestId('inspect-rules')).toContainText('- CREATE');
+    await expect(page.getByRole('heading', { name: 'Context Aware' })).toHaveCount(0);
+    const usage = page.getByRole('region', { name: 'Usage' });
+    await expect(
+      usage.getByText('This policy validates the labels of generic Kubernetes objects.'),
+    ).toBeVisible();
+    // Markdown, not raw text: the fenced settings example is a code block.
+    await expect(usage.locator('pre code').first()).toContainText('# List of labels');
+    await expect(page.getByTestId('inspect-host-capabilities')).toHaveText('Not declared.');
+  });
+
+  test('gatekeeper: context aware true, the Context Aware block, and the YAML tab', async ({
+    page,
+    context,
+    problems: _,
+  }, info) => {
+    const path = corpusPath(GATEKEEPER);
+    test.skip(!path, 'WASMLENS_CORPUS is not set');
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto('/#/inspect');
+    await openFile(page, path!);
+    const details = page.getByTestId('inspect-details');
+    await expect(details.getByRole('row', { name: 'context aware: true', exact: true })).toBeVisible();
+    await expect(details.getByRole('row', { name: 'execution mode: gatekeeper', exact: true })).toBeVisible();
+    await expect(details.getByRole('row', { name: /protocol version/ })).toHaveCount(0);
+    const block = page.getByTestId('inspect-context-aware');
+    await expect(block).toContainText(
+      'The policy requires access to the following Kubernetes resources at evaluation time:',
+    );
+    await expect(block).toContainText('kind: Namespace');
+    await expect(block).toContainText(
+      'To avoid abuses, review carefully what the policy requires access to.',
+    );
+    await expect(page.getByTestId('inspect-rules')).toContainText('clusterrolebindings');
+
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    const yaml = page.getByTestId('inspect-yaml');
+    await expect(yaml).toContainText('executionMode: gatekeeper');
+    await expect(yaml).toContainText('contextAwareResources:');
+    await expect(yaml).toContainText('io.kubewarden.policy.usage');
+    await page.getByRole('button', { name: 'Copy YAML' }).click();
+    await expect(page.getByText('Copied.')).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await yaml.innerText());
+    const pending = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download YAML' }).click();
+    const file = await pending;
+    expect(file.suggestedFilename()).toBe(
+      'kw-opa-gatekeeper-always-unhappy-annotated-kwctl1.16.1-metadata.yml',
+    );
+    const saved = info.outputPath('metadata.yml');
+    await file.saveAs(saved);
+    expect(readFileSync(saved, 'utf8')).toContain('kind: Namespace');
+    // The tabs work from the keyboard too.
+    await page.getByRole('tab', { name: 'YAML' }).press('ArrowLeft');
+    await expect(page.getByRole('tab', { name: 'Details' })).toBeFocused();
+    await expect(page.getByRole('tab', { name: 'Details' })).toHaveAttribute('aria-selected', 'true');
+  });
+});
+
+test('a module without metadata says so and offers Annotate', async ({ page, problems: _ }) => {
+  await page.goto('/#/inspect');
+  await openFile(page, join(FIXTURES, 'minimal.wasm'));
+  await expect(page.getByText('No Kubewarden metadata found.')).toBeVisible();
+  await page.getByRole('button', { name: 'Annotate' }).click();
+  await expect(page).toHaveURL(/#\/annotate$/);
+  await expect(page.getByRole('heading', { name: 'Annotate minimal.wasm' })).toBeVisible();
+});
+
+test('invalid metadata JSON gives kwctl error text', async ({ page, problems: _ }) => {
+  await page.goto('/#/inspect');
+  await openFile(page, writeModule('bad-json.wasm', customSection('io.kubewarden.metadata', '{"rules": [')));
+  await expect(page.getByRole('alert')).toContainText('Error parsing policy metadata:');
+});
+
+test('several metadata sections and unknown keys are reported; the first section wins', async ({
+  page,
+  problems: _,
+}) => {
+  const path = writeModule(
+    'two-sections.wasm',
+    customSection('io.kubewarden.metadata', META('first', ',"backgroundaudit":false')),
+    customSection('io.kubewarden.metadata', META('second')),
+  );
+  await page.goto('/#/inspect');
+  await openFile(page, path);
+  const warnings = page.getByRole('list', { name: 'Metadata warnings' });
+  await expect(warnings).toContainText('2 io.kubewarden.metadata sections');
+  await expect(warnings).toContainText('backgroundaudit');
+  await expect(page.getByTestId('inspect-details').getByRole('row', { name: 'title: first' })).toBeVisible();
+  await page.getByText('Metadata sections and raw JSON').click();
+  await expect(page.getByTestId('inspect-raw-json')).toContainText('"backgroundaudit":false');
+});
