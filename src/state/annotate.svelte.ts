@@ -30,6 +30,7 @@ import {
   type Operation,
   type PolicyType,
 } from '../lib/kubewarden';
+import { ProtocolDetection } from './protocol-detection.svelte';
 import { decodeExports, stripDebug, type WasmInfo } from '../lib/wasm';
 import { discardDraft, loadDraft, saveDraft } from '../lib/storage';
 
@@ -216,6 +217,8 @@ export class AnnotateEditor {
   readonly errors: Issue[];
   /** kwctl's host-capability scan against the declared list; re-run only when that list changes. */
   readonly capabilityScan: CapabilityScan | null;
+  /** The waPC protocol version, asked of the module itself (kwctl annotate's detection step). */
+  readonly protocol: ProtocolDetection;
   private readonly initialJson: string;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
@@ -240,13 +243,18 @@ export class AnnotateEditor {
     const rego = this.exportNames.some((n) => n.startsWith('opa_'));
     this.form = formFromMetadata(start ?? emptyMetadata(rego ? 'opa' : 'kubewarden-wapc'));
     this.initialJson = JSON.stringify(this.form);
-    this.metadata = $derived(metadataFromForm(this.form, this.kwctlVersion));
-    this.issues = $derived(
-      validateMetadata(this.metadata, this.info, {
+    // kwctl stops at backend detection for a Rego module in waPC mode and never asks it for a protocol version.
+    this.protocol = new ProtocolDetection(bytes, { skip: rego || info.kind !== 'module' });
+    this.metadata = $derived(
+      withDetectedProtocol(metadataFromForm(this.form, this.kwctlVersion), this.protocol),
+    );
+    this.issues = $derived([
+      ...validateMetadata(this.metadata, this.info, {
         exports: this.exportNames,
         existingKwctl: this.kwctlVersion,
       }),
-    );
+      ...protocolIssues(this.metadata, this.protocol),
+    ]);
     this.errors = $derived(this.issues.filter((i) => i.severity === 'error'));
     // A string, so edits elsewhere in the form (which rebuild `metadata`) do not trigger a new scan.
     const declared = $derived(JSON.stringify(this.metadata.hostCapabilities ?? []));
@@ -351,12 +359,32 @@ export class AnnotateEditor {
 
   /** Flushes a pending draft save and stops further ones. */
   dispose(): void {
+    this.protocol.dispose();
     if (this.timer) {
       clearTimeout(this.timer);
       void this.saveNow();
     }
     this.disposed = true;
   }
+}
+
+/** For waPC, the protocol version detection found (or the user's explicit "assume v1"), not a guess. */
+function withDetectedProtocol(m: Metadata, protocol: ProtocolDetection): Metadata {
+  return m.executionMode === 'kubewarden-wapc' && !protocol.skip
+    ? { ...m, protocolVersion: protocol.effective }
+    : m;
+}
+
+/** Detection in progress or failed blocks the download, next to the protocol version field. */
+function protocolIssues(m: Metadata, protocol: ProtocolDetection): Issue[] {
+  if (m.executionMode !== 'kubewarden-wapc' || protocol.skip) return [];
+  if (protocol.status === 'detecting' || protocol.status === 'idle')
+    return [
+      { severity: 'error', field: 'protocolVersion', message: 'Asking the module for its protocol version…' },
+    ];
+  if (protocol.status === 'failed' && !protocol.assumeV1)
+    return [{ severity: 'error', field: 'protocolVersion', message: protocol.error ?? 'Detection failed.' }];
+  return [];
 }
 
 function safe<T>(fn: () => T, fallback: T): T {

@@ -245,9 +245,9 @@ test('metadata.yml, artifacthub-pkg.yml and the manifest download; Use annotated
   await expect(
     page.getByTestId('inspect-details').getByRole('row', { name: 'title: used-title' }),
   ).toBeVisible();
-  // Written by Wasmlens, not kwctl: nobody asked the module, so the protocol version is marked as assumed.
+  // Annotate asked the module itself (protocol_version answered "v1"), as kwctl does.
   await expect(
-    page.getByTestId('inspect-details').getByRole('row', { name: /protocol version: 1\s+\(assumed\)/ }),
+    page.getByTestId('inspect-details').getByRole('row', { name: 'protocol version: 1' }),
   ).toBeVisible();
 });
 

@@ -1,0 +1,64 @@
+/**
+ * Asks a waPC policy for its Kubewarden protocol version, as `kwctl annotate` does, by running the module's
+ * `protocol_version` operation in a policy worker with a time limit. A failure is shown to the user, who may then
+ * explicitly choose to assume v1 (spec §6: never silently).
+ */
+import { detectProtocolVersion, RuntimeError } from '../lib/runtime';
+import type { ProtocolVersion } from '../lib/kubewarden';
+import { spawnPolicyWorker } from './evaluate.svelte';
+
+const DETECT_TIMEOUT_MS = 10_000;
+
+export type DetectionStatus = 'idle' | 'detecting' | 'detected' | 'failed';
+
+export class ProtocolDetection {
+  status = $state<DetectionStatus>('idle');
+  version = $state<ProtocolVersion | null>(null);
+  error = $state<string | null>(null);
+  /** The user's explicit "assume v1" after a failed detection. */
+  assumeV1 = $state(false);
+  private controller: AbortController | null = null;
+
+  /** True when detection does not apply (a Rego module, a component): kwctl fails earlier on those. */
+  readonly skip: boolean;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    options: { skip?: boolean } = {},
+  ) {
+    this.skip = options.skip ?? false;
+  }
+
+  /** Starts detection once; later calls (and skipped modules) do nothing. */
+  start(): void {
+    if (this.status !== 'idle' || this.skip) return;
+    this.status = 'detecting';
+    this.controller = new AbortController();
+    detectProtocolVersion(this.bytes, {
+      spawn: spawnPolicyWorker,
+      timeoutMs: DETECT_TIMEOUT_MS,
+      signal: this.controller.signal,
+    }).then(
+      (version) => {
+        this.version = version;
+        this.status = 'detected';
+      },
+      (e: unknown) => {
+        if (e instanceof RuntimeError && e.code === 'aborted') return;
+        this.error = e instanceof Error ? e.message : String(e);
+        this.status = 'failed';
+      },
+    );
+  }
+
+  /** The protocol version to write for a waPC policy, given what detection found and what the user chose. */
+  get effective(): ProtocolVersion {
+    if (this.status === 'detected' && this.version) return this.version;
+    if (this.status === 'failed') return this.assumeV1 ? 'v1' : 'Unknown';
+    return 'v1';
+  }
+
+  dispose(): void {
+    this.controller?.abort();
+  }
+}
