@@ -72,3 +72,37 @@ export async function startRegistry({ name, port, config, workDir, dataDir, read
     },
   };
 }
+
+/** Config for a registry with htpasswd (bcrypt) Basic auth; CORS belongs to the nginx in front of it. */
+export function htpasswdConfig({ port, dataDir, htpasswdPath }) {
+  return `version: 0.1
+log: { level: warn }
+storage:
+  filesystem: { rootdirectory: ${dataDir} }
+  delete: { enabled: true }
+http:
+  addr: 127.0.0.1:${port}
+  secret: dev-only-not-secret
+  headers: { X-Content-Type-Options: [nosniff] }
+auth:
+  htpasswd: { realm: wasmlens-dev, path: ${htpasswdPath} }
+health: { storagedriver: { enabled: false } }
+`;
+}
+
+/** Config for a registry with token auth; `rootCertBundle` holds the token server's certificate (§12.4). */
+export function tokenConfig({ port, dataDir, realm, service, issuer, rootCertBundle }) {
+  return `version: 0.1
+log: { level: warn }
+storage:
+  filesystem: { rootdirectory: ${dataDir} }
+  delete: { enabled: true }
+http:
+  addr: 127.0.0.1:${port}
+  secret: dev-only-not-secret
+  headers: { X-Content-Type-Options: [nosniff] }
+auth:
+  token: { realm: '${realm}', service: ${service}, issuer: ${issuer}, rootcertbundle: ${rootCertBundle} }
+health: { storagedriver: { enabled: false } }
+`;
+}

@@ -1,0 +1,174 @@
+/** The registry client: general OCI calls plus kwctl-compatible pushPolicy/pullPolicy, with `fetch` injected. */
+import { Authenticator, type AuthMode, type Credentials } from './auth';
+import { getBlob, uploadBlob, type ProgressFn, type UploadOptions, type UploadResult } from './blobs';
+import { RegistryError } from './errors';
+import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests';
+import type { Descriptor } from './media-types';
+import { defaultBaseUrl, parseReference, type Reference } from './reference';
+import { listReferrers, listTagsPaged, type ReferrersResult } from './listing';
+import { findSignatures, type SignatureReport } from './signatures';
+import { pullPolicy, pushPolicy, type PullResult, type PushResult } from './policy';
+import { Transport } from './transport';
+
+export interface RegistryClientOptions {
+  /** Defaults to globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Sent only to the registry's origin (and the token realm's, after a warning if it differs). */
+  credentials?: Credentials;
+  /** API base URL or proxy (may have a path prefix); default `https://<host>` (`http` for loopback). */
+  baseUrl?: string;
+  authMode?: AuthMode;
+  /** Token endpoint override (replaces the challenge's realm). */
+  tokenEndpoint?: string;
+  uploadMode?: UploadOptions['mode'];
+  chunkSize?: number;
+  /** Quiet notices: registry `Warning` headers, cross-origin Locations, realm on another host, dropped annotations. */
+  onWarning?: (message: string) => void;
+  /** Asked before Basic credentials go to a token realm on another origin. */
+  confirmRealm?: (realm: string) => boolean | Promise<boolean>;
+  now?: () => number;
+}
+
+type RefInput = Reference | string;
+const asRef = (r: RefInput) => (typeof r === 'string' ? parseReference(r) : r);
+
+/** Creates a client. Use one client per registry: its credentials go to every base URL it talks to. */
+export function createRegistryClient(options: RegistryClientOptions = {}) {
+  const fetchFn = options.fetch ?? ((...a: Parameters<typeof fetch>) => globalThis.fetch(...a));
+  const transports = new Map<string, Transport>();
+  const transportFor = (ref?: Reference): Transport => {
+    const base = options.baseUrl ?? (ref ? defaultBaseUrl(ref) : null);
+    if (!base) throw new RegistryError('invalid-reference', 'No registry given and no base URL configured.');
+    let t = transports.get(base);
+    if (!t) {
+      const auth = new Authenticator(
+        {
+          fetch: fetchFn,
+          credentials: options.credentials,
+          mode: options.authMode,
+          tokenEndpoint: options.tokenEndpoint,
+          onWarning: options.onWarning,
+          confirmRealm: options.confirmRealm,
+          now: options.now,
+        },
+        new URL(base).origin,
+      );
+      t = new Transport(fetchFn, base, auth, options.onWarning);
+      transports.set(base, t);
+    }
+    return t;
+  };
+  const upload = { mode: options.uploadMode, chunkSize: options.chunkSize };
+  const target = (ref: Reference) => ref.digest ?? ref.tag ?? 'latest';
+
+  return {
+    /** The transport (base URL, auth state) used for a reference. */
+    transportFor,
+
+    /** GET /v2/: 200 (open) or 401 (auth needed, scheme named). Never sends credentials. */
+    async ping(ref?: RefInput, signal?: AbortSignal) {
+      const t = transportFor(ref ? asRef(ref) : undefined);
+      const res = await t.raw(
+        { method: 'GET', url: t.url('/v2/'), scopes: [], signal, what: 'Probing' },
+        null,
+      );
+      await res.body?.cancel().catch(() => {});
+      const challenge = res.headers.get('www-authenticate') ?? '';
+      return {
+        status: res.status,
+        ok: res.status === 200 || res.status === 401,
+        auth:
+          res.status === 200
+            ? 'none'
+            : /^\s*bearer/i.test(challenge)
+              ? 'bearer'
+              : challenge
+                ? 'basic'
+                : 'unknown',
+        apiVersion: res.headers.get('docker-distribution-api-version'),
+      } as const;
+    },
+
+    getManifest: (ref: RefInput, signal?: AbortSignal): Promise<FetchedManifest> => {
+      const r = asRef(ref);
+      return getManifest(transportFor(r), r.repository, target(r), signal);
+    },
+    headManifest: (ref: RefInput, signal?: AbortSignal) => {
+      const r = asRef(ref);
+      return headManifest(transportFor(r), r.repository, target(r), signal);
+    },
+    putManifest: (ref: RefInput, bytes: Uint8Array<ArrayBuffer>, mediaType: string, signal?: AbortSignal) => {
+      const r = asRef(ref);
+      return putManifest(transportFor(r), r.repository, target(r), bytes, mediaType, signal);
+    },
+    getBlob: (
+      ref: RefInput,
+      descriptor: Pick<Descriptor, 'digest' | 'size'>,
+      o: { signal?: AbortSignal; onProgress?: ProgressFn } = {},
+    ) => {
+      const r = asRef(ref);
+      return getBlob(transportFor(r), r.repository, descriptor.digest, descriptor.size, o);
+    },
+    uploadBlob: (
+      ref: RefInput,
+      bytes: Uint8Array,
+      o: UploadOptions & { digest?: string } = {},
+    ): Promise<UploadResult> => {
+      const r = asRef(ref);
+      return uploadBlob(transportFor(r), r.repository, bytes, { ...upload, ...o });
+    },
+    /** Every tag, following `Link: rel="next"` (stops if a URL repeats). Unsorted: see sortTags(). */
+    listTags: (ref: RefInput, signal?: AbortSignal) => {
+      const r = asRef(ref);
+      return listTagsPaged(
+        transportFor(r),
+        `/v2/${r.repository}/tags/list?n=100`,
+        'tags',
+        [`repository:${r.repository}:pull`],
+        signal,
+      );
+    },
+    /** Repository names from /v2/_catalog (optional API; many registries deny it). */
+    catalog: (ref?: RefInput, signal?: AbortSignal) =>
+      listTagsPaged(
+        transportFor(ref ? asRef(ref) : undefined),
+        '/v2/_catalog?n=100',
+        'repositories',
+        ['registry:catalog:*'],
+        signal,
+      ),
+    /** Referrers of `digest`: the API, else the `sha256-<hex>` fallback tag. */
+    referrers: (
+      ref: RefInput,
+      digest: string,
+      o: { artifactType?: string; signal?: AbortSignal } = {},
+    ): Promise<ReferrersResult> => {
+      const r = asRef(ref);
+      return listReferrers(transportFor(r), r.repository, digest, o);
+    },
+    /** Cosign `.sig` tag and signature referrers of `digest`, with kwctl's texts. */
+    findSignatures: (ref: RefInput, digest: string, signal?: AbortSignal): Promise<SignatureReport> => {
+      const r = asRef(ref);
+      return findSignatures(transportFor(r), r.repository, digest, signal);
+    },
+    /** Pushes a policy exactly as kwctl does (refusal rules, layout, annotations). */
+    pushPolicy: (
+      ref: RefInput,
+      wasmBytes: Uint8Array,
+      o: { force?: boolean; onProgress?: ProgressFn; signal?: AbortSignal } = {},
+    ): Promise<PushResult> => {
+      const r = asRef(ref);
+      return pushPolicy(transportFor(r), r, wasmBytes, { ...upload, ...o });
+    },
+    /** Pulls a policy: resolves an index to its wasm entry, checks every digest and the wasm magic. */
+    pullPolicy: (
+      ref: RefInput,
+      o: { onProgress?: ProgressFn; signal?: AbortSignal } = {},
+    ): Promise<PullResult> => {
+      const r = asRef(ref);
+      return pullPolicy(transportFor(r), r, o);
+    },
+  };
+}
+
+export type RegistryClient = ReturnType<typeof createRegistryClient>;

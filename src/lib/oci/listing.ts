@@ -1,0 +1,98 @@
+/** Paged listings (tags, catalog) and referrers with the fallback tag (oci.md §6). */
+import { RegistryError, readTextCapped } from './errors';
+import { getManifest } from './manifests';
+import { isIndexType, OCI_INDEX, type Descriptor, type Manifest } from './media-types';
+import { nextLink } from './tags';
+import { repoScope, type Transport } from './transport';
+
+const MAX_PAGES = 1000;
+
+/** Follows `Link: <…>; rel="next"` from `path`, collecting `json[key]`. Stops when a URL repeats. */
+export async function listTagsPaged(
+  t: Transport,
+  path: string,
+  key: 'tags' | 'repositories',
+  scopes: string[],
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  let url: string | null = t.url(path);
+  while (url) {
+    if (seen.has(url) || seen.size >= MAX_PAGES) {
+      t.onWarning?.('The registry sent a repeating page link; the list stops there.');
+      break;
+    }
+    seen.add(url);
+    const res: Response = await t.send({ method: 'GET', url, scopes, signal, what: `Listing ${key}` });
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(await readTextCapped(res, 16 << 20)) as Record<string, unknown>;
+    } catch {
+      throw new RegistryError('bad-response', `The ${key} list is not JSON.`, { url });
+    }
+    const items = json?.[key];
+    if (items !== null && items !== undefined && !Array.isArray(items))
+      throw new RegistryError('bad-response', `The ${key} list has no "${key}" array.`, { url });
+    for (const x of (items as unknown[]) ?? []) if (typeof x === 'string') out.push(x);
+    const next = nextLink(res.headers.get('link'));
+    url = next ? t.resolve(next, res.url || url) : null;
+  }
+  return out;
+}
+
+export interface ReferrersResult {
+  descriptors: Descriptor[];
+  /** `api`: the referrers API answered; `tag`: the fallback tag; `none`: neither exists. */
+  via: 'api' | 'tag' | 'none';
+}
+
+/** Lists referrers of `digest`, filtered by `artifactType` in the client unless the registry says it filtered. */
+export async function listReferrers(
+  t: Transport,
+  repository: string,
+  digest: string,
+  { artifactType, signal }: { artifactType?: string; signal?: AbortSignal } = {},
+): Promise<ReferrersResult> {
+  const filter = (ds: Descriptor[], applied: boolean) =>
+    artifactType && !applied ? ds.filter((d) => d.artifactType === artifactType) : ds;
+  const base = t.url(`/v2/${repository}/referrers/${digest}`);
+  const url = artifactType ? `${base}?artifactType=${encodeURIComponent(artifactType)}` : base;
+  let res: Response | null = null;
+  try {
+    res = await t.send({
+      method: 'GET',
+      url,
+      scopes: [repoScope(repository, 'pull')],
+      headers: { Accept: OCI_INDEX },
+      accept: [404, 400, 405],
+      signal,
+      what: 'Listing referrers',
+    });
+  } catch (e) {
+    // distribution has no route: a browser sees a TypeError (no CORS on unmatched routes). Try the tag instead.
+    if (!(e instanceof RegistryError) || e.code !== 'network') throw e;
+  }
+  if (res?.ok) {
+    let index: Manifest;
+    try {
+      index = JSON.parse(await readTextCapped(res, 4 << 20)) as Manifest;
+    } catch {
+      index = { schemaVersion: 2 };
+    }
+    if (Array.isArray(index.manifests)) {
+      const applied = (res.headers.get('oci-filters-applied') ?? '').includes('artifactType');
+      return { descriptors: filter(index.manifests, applied), via: 'api' };
+    }
+  } else await res?.body?.cancel().catch(() => {});
+  const tag = digest.replace(':', '-');
+  try {
+    const fallback = await getManifest(t, repository, tag, signal);
+    if (!isIndexType(fallback.mediaType) || !Array.isArray(fallback.manifest.manifests))
+      return { descriptors: [], via: 'none' };
+    return { descriptors: filter(fallback.manifest.manifests, false), via: 'tag' };
+  } catch (e) {
+    if (e instanceof RegistryError && e.code === 'not-found') return { descriptors: [], via: 'none' };
+    throw e;
+  }
+}

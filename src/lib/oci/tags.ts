@@ -1,0 +1,55 @@
+/** Tag helpers: semver-aware sorting and `Link: <…>; rel="next"` parsing (oci.md §6.1). */
+
+const SEMVER = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+
+function comparePre(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1; // a release sorts after its pre-releases
+  if (b === undefined) return -1;
+  const pa = a.split('.');
+  const pb = b.split('.');
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    if (pa[i] === undefined) return -1;
+    if (pb[i] === undefined) return 1;
+    const na = /^\d+$/.test(pa[i]);
+    const nb = /^\d+$/.test(pb[i]);
+    if (na && nb && Number(pa[i]) !== Number(pb[i])) return Number(pa[i]) - Number(pb[i]);
+    if (na !== nb) return na ? -1 : 1;
+    if (pa[i] !== pb[i]) return pa[i] < pb[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Sorts tags newest first: semver tags (with or without `v`) by version, descending, then `latest`, then the
+ * other tags alphabetically. Cosign `sha256-….sig/.att/.sbom` tags go last. Returns a new array.
+ */
+export function sortTags(tags: readonly string[]): string[] {
+  const rank = (t: string) =>
+    SEMVER.test(t) ? 0 : t === 'latest' ? 1 : /^sha256-[0-9a-f]{64}/.test(t) ? 3 : 2;
+  return [...tags].sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    if (ra !== rb) return ra - rb;
+    if (ra === 0) {
+      const ma = SEMVER.exec(a)!;
+      const mb = SEMVER.exec(b)!;
+      for (let i = 1; i <= 3; i++) if (Number(ma[i]) !== Number(mb[i])) return Number(mb[i]) - Number(ma[i]);
+      const c = comparePre(mb[4], ma[4]);
+      return c !== 0 ? c : a < b ? -1 : a > b ? 1 : 0;
+    }
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
+/** The `rel="next"` target of a Link header, or null. Handles several links and parameters in any order. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  const re = /<([^>]*)>((?:\s*;\s*[^;,]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g;
+  for (let m = re.exec(header); m; m = re.exec(header)) {
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))/i.exec(m[2]);
+    const value = (rel?.[1] ?? rel?.[2] ?? '').split(/\s+/);
+    if (value.includes('next')) return m[1];
+  }
+  return null;
+}

@@ -1,0 +1,112 @@
+/** One registry request: credentials only to the registry origin, one retry after a 401, errors mapped to codes. */
+import { Authenticator } from './auth';
+import { RegistryError, errorFromResponse, type RegistryErrorCode } from './errors';
+
+export interface RequestSpec {
+  method: string;
+  url: string;
+  /** Scopes this operation needs, e.g. `repository:x:pull,push`. */
+  scopes: string[];
+  headers?: Record<string, string>;
+  body?: Uint8Array<ArrayBuffer> | string;
+  signal?: AbortSignal;
+  /** Statuses that are returned instead of thrown (besides 2xx). */
+  accept?: number[];
+  /** What the request does, for messages ("Reading the manifest of x:1"). */
+  what: string;
+}
+
+/** Sends requests for one registry base URL. */
+export class Transport {
+  readonly origin: string;
+  constructor(
+    readonly fetchFn: typeof fetch,
+    readonly baseUrl: string,
+    readonly auth: Authenticator,
+    readonly onWarning?: (message: string) => void,
+  ) {
+    this.origin = new URL(baseUrl).origin;
+  }
+
+  /** `baseUrl` + `/v2/...`, keeping a path prefix of the base (a proxy under a path). */
+  url(path: string): string {
+    return this.baseUrl.replace(/\/+$/, '') + path;
+  }
+
+  /**
+   * Resolves a Location or Link against the response URL. A `/v2/…` path on the base origin gets the base's path
+   * prefix; another origin is allowed but warned about (no Authorization is sent there).
+   */
+  resolve(location: string, responseUrl: string): string {
+    const u = new URL(location, responseUrl || this.baseUrl);
+    const prefix = new URL(this.baseUrl).pathname.replace(/\/+$/, '');
+    if (u.origin === this.origin && prefix && u.pathname.startsWith('/v2/')) u.pathname = prefix + u.pathname;
+    if (u.origin !== this.origin)
+      this.onWarning?.(
+        `The registry sent this request to another host (${u.host}); no credentials go there.`,
+      );
+    return u.href;
+  }
+
+  /** Sends the request; on 401 answers the challenge and retries once. Throws RegistryError on failure. */
+  async send(spec: RequestSpec): Promise<Response> {
+    let authz = await this.auth.headerFor(spec.url, spec.scopes, spec.signal);
+    let res = await this.raw(spec, authz);
+    if (res.status === 401 && new URL(spec.url).origin === this.origin) {
+      authz = await this.auth.answer(res, spec.scopes, spec.signal, authz);
+      res = await this.raw(spec, authz);
+      if (res.status === 401) {
+        // A second 401 with the credentials we chose: wrong password, or a token without the needed scope.
+        const denied = /insufficient_scope/.test(res.headers.get('www-authenticate') ?? '');
+        const e = await errorFromResponse(res, spec.what);
+        throw new RegistryError(
+          denied ? 'denied' : 'unauthorized',
+          denied
+            ? `${spec.what} was denied: these credentials lack permission (${spec.scopes.join(' ')}).`
+            : `${spec.what} failed: the registry did not accept the credentials (HTTP 401).`,
+          { status: 401, url: spec.url, detail: e.detail },
+        );
+      }
+    }
+    // DS "Warnings": show them quietly, never act on them.
+    const warning = res.headers.get('warning');
+    if (warning) for (const m of warning.matchAll(/299\s+\S+\s+"((?:[^"\\]|\\.)*)"/g)) this.onWarning?.(m[1]);
+    if (res.ok || spec.accept?.includes(res.status)) return res;
+    throw await errorFromResponse(res, spec.what);
+  }
+
+  /** One fetch with `credentials: 'omit'`; the Authorization header only on the registry origin. */
+  async raw(spec: RequestSpec, authz: string | null): Promise<Response> {
+    const headers: Record<string, string> = { ...spec.headers };
+    if (authz && new URL(spec.url).origin === this.origin) headers.Authorization = authz;
+    if (spec.signal?.aborted) throw abortErr(spec.url);
+    try {
+      return await this.fetchFn(spec.url, {
+        method: spec.method,
+        headers,
+        body: spec.body,
+        credentials: 'omit',
+        redirect: 'follow',
+        signal: spec.signal,
+      });
+    } catch (e) {
+      if (spec.signal?.aborted) throw abortErr(spec.url);
+      const code: RegistryErrorCode = 'network';
+      throw new RegistryError(
+        code,
+        `${spec.what} failed: ${new URL(spec.url).origin} could not be reached, or the browser blocked the ` +
+          `answer (CORS). Use "Diagnose" to find out which.`,
+        { url: spec.url, cause: e },
+      );
+    }
+  }
+}
+
+function abortErr(url: string) {
+  return new RegistryError('aborted', 'The operation was cancelled.', { url });
+}
+
+/** `repository:<name>:<actions>` */
+export function repoScope(repository: string, actions: string): string {
+  return `repository:${repository}:${actions}`;
+}
