@@ -2,4 +2,12 @@
 export { createStore, databaseExists } from './store';
 export { listRecents, addRecent, removeRecent, keptFile, RECENTS_LIMIT, type RecentItem } from './recents';
 export { clearAllLocalData, listLocalDatabases, DATABASE_PREFIX } from './local-data';
+export {
+  listSavedRegistries,
+  saveRegistry,
+  forgetRegistry,
+  forgetAllRegistries,
+  REGISTRIES_DB,
+  type SavedRegistry,
+} from './credentials';
 export { saveDraft, loadDraft, discardDraft, DRAFTS_DATABASE, type Draft } from './drafts';
