@@ -23,10 +23,7 @@ export type { FetchedManifest } from './manifests';
 export type { ReferrersResult } from './listing';
 export { NO_SIGNATURES, type SignatureReport } from './signatures';
 export type { PushResult, PullResult } from './policy';
-export {
-  buildPolicyManifest,
-  type PolicyManifest,
-} from './policy-manifest';
+export { buildPolicyManifest, type PolicyManifest } from './policy-manifest';
 export {
   checkPushAllowed,
   assertPushAllowed,

@@ -1,7 +1,11 @@
 /** Saves bytes or text as a file through a temporary Blob URL and `<a download>`, then revokes the URL. */
 
-/** Starts a download of `data` named `fileName`. */
-export function downloadFile(fileName: string, data: Uint8Array | string, type: string): void {
+/** Starts a download of `data` named `fileName` (callers make untrusted names safe first). */
+export function downloadFile(
+  fileName: string,
+  data: Uint8Array | string,
+  type = 'application/octet-stream',
+): void {
   const part: BlobPart = typeof data === 'string' ? data : (data as Uint8Array<ArrayBuffer>);
   const url = URL.createObjectURL(new Blob([part], { type }));
   const a = document.createElement('a');
