@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistryClient } from '../../src/lib/oci';
-import { encodeCustomSection } from '../../src/lib/wasm';
+import { syntheticPolicy } from '../unit/oci-helpers';
 import type { TestRegistries } from '../../scripts/lib/test-env.mjs';
 import { report } from './measure';
 
@@ -13,34 +13,8 @@ const registries = inject('registries') as unknown as TestRegistries | null;
 const SIZE = 14_000_000;
 const RUNS = 5;
 
-/** A fresh annotated module each time (seeded), so no run can reuse a blob another run uploaded. */
-function policy(seed: number): Uint8Array {
-  const pad = new Uint8Array(SIZE);
-  let x = seed * 2654435761 + 1;
-  for (let i = 0; i < SIZE; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    pad[i] = x >>> 24;
-  }
-  const meta = new TextEncoder().encode(
-    JSON.stringify({
-      protocolVersion: 'v1',
-      rules: [],
-      annotations: { 'io.kubewarden.policy.title': 'bench' },
-    }),
-  );
-  const parts = [
-    new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
-    encodeCustomSection('padding', pad),
-    encodeCustomSection('io.kubewarden.metadata', meta),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** A fresh valid policy each time (the title differs), so no run can reuse a blob another run uploaded. */
+const policy = (seed: number) => syntheticPolicy(SIZE, `bench-${seed}`);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = async (fn: () => unknown) => {

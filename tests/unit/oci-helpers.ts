@@ -48,11 +48,13 @@ export function scripted(handler: Handler) {
   const fn = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = new URL(String(input));
     const body =
-      init.body instanceof Uint8Array
-        ? init.body
-        : typeof init.body === 'string'
-          ? enc(init.body)
-          : undefined;
+      init.body instanceof Blob
+        ? new Uint8Array(await init.body.arrayBuffer())
+        : init.body instanceof Uint8Array
+          ? init.body
+          : typeof init.body === 'string'
+            ? enc(init.body)
+            : undefined;
     calls.push({
       method: init.method ?? 'GET',
       url: url.href,
@@ -60,7 +62,8 @@ export function scripted(handler: Handler) {
       body,
     });
     expect(init.credentials).toBe('omit');
-    const res = await handler(url, init);
+    // Handlers see the bytes, whatever type the client sent them as.
+    const res = await handler(url, body ? { ...init, body: body as Uint8Array<ArrayBuffer> } : init);
     Object.defineProperty(res, 'url', { value: url.href });
     return res;
   }) as typeof fetch;

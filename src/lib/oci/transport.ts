@@ -84,7 +84,8 @@ export class Transport {
       return await this.fetchFn(spec.url, {
         method: spec.method,
         headers,
-        body: spec.body,
+        // Chromium sends a Blob body several times faster than the same bytes as a Uint8Array (measured on 4 MiB PATCHes).
+        body: spec.body instanceof Uint8Array ? new Blob([spec.body]) : spec.body,
         credentials: 'omit',
         redirect: 'follow',
         signal: spec.signal,
