@@ -13,16 +13,17 @@ export async function medianMs(fn: () => unknown, runs = 7, warmup = 2): Promise
   return times[Math.floor(times.length / 2)];
 }
 
-/** Prints "bench <name>: <value> ms (<ratio>x <baseline name>)" in one parsable line. */
+/** Prints "bench <name>: <value> <unit> (<ratio>x <baseline name>)" in one parsable line. */
 export function report(
   name: string,
-  ms: number,
+  value: number,
   baselineName?: string,
-  baselineMs?: number,
+  baseline?: number,
   extra = '',
+  unit = 'ms',
 ): void {
-  const ratio = baselineMs
-    ? ` (${(ms / baselineMs).toFixed(2)}x ${baselineName} at ${baselineMs.toFixed(2)} ms)`
+  const ratio = baseline
+    ? ` (${(value / baseline).toFixed(2)}x ${baselineName} at ${baseline.toFixed(2)} ${unit})`
     : '';
-  console.log(`bench ${name}: ${ms.toFixed(2)} ms${ratio}${extra ? ` ${extra}` : ''}`);
+  console.log(`bench ${name}: ${value.toFixed(2)} ${unit}${ratio}${extra ? ` ${extra}` : ''}`);
 }
