@@ -8,11 +8,14 @@ import {
   diagnoseFailure,
   parseReference,
   RegistryError,
+  sanitizeSettings,
+  settingsProblem,
   sortTags,
   type Diagnosis,
   type Reference,
   type SignatureReport,
   type RegistryClient,
+  type RegistrySettings,
 } from '../lib/oci';
 import {
   forgetAllRegistries,
@@ -22,7 +25,7 @@ import {
   type SavedRegistry,
 } from '../lib/storage';
 
-export type { SavedRegistry };
+export type { SavedRegistry, RegistrySettings };
 
 /** What went wrong, as the UI needs it to explain the failure and suggest a fix. */
 export interface FailureInfo {
@@ -140,10 +143,12 @@ export class RegistrySession {
       host,
       baseUrl: entry.baseUrl.trim(),
       username: entry.username.trim(),
+      settings: sanitizeSettings(entry.settings),
     };
     if (!host || /[\s/@]/.test(host))
       throw new Error(`"${host}" is not a registry host (host or host:port).`);
-    const problem = clean.baseUrl ? baseUrlProblem(clean.baseUrl) : null;
+    const problem =
+      (clean.baseUrl ? baseUrlProblem(clean.baseUrl) : null) ?? settingsProblem(entry.settings ?? {});
     if (problem) throw new Error(problem);
     this.dropClients(host);
     if (clean.remember) await saveRegistry(clean);
@@ -252,13 +257,14 @@ export class RegistrySession {
   }
 
   /**
-   * One client per registry and base URL, so tokens and the realm decision are reused across operations.
-   * Adding or forgetting a registry drops its client, so new credentials take effect.
+   * One client per registry, base URL and settings, so tokens and the realm decision are reused across
+   * operations. Adding or forgetting a registry drops its client, so new credentials take effect; the settings
+   * are part of the key too, so a client never outlives the settings it was made with.
    */
   private clientFor(ref: Reference): RegistryClient {
     const saved = this.entryFor(ref.registry);
     const baseUrl = baseUrlFor(ref, saved);
-    const key = `${ref.registry} ${baseUrl}`;
+    const key = `${ref.registry} ${baseUrl} ${JSON.stringify(saved?.settings ?? {})}`;
     let client = this.clients.get(key);
     if (!client) {
       client = this.newClient(ref, baseUrl, saved);
@@ -268,9 +274,16 @@ export class RegistrySession {
   }
 
   private newClient(ref: Reference, baseUrl: string, saved: SavedRegistry | undefined): RegistryClient {
+    const settings = saved?.settings ?? {};
     return createRegistryClient({
       fetch: (input, init) => globalThis.fetch(input, init),
       baseUrl,
+      authMode: settings.authMode,
+      tokenEndpoint: settings.tokenEndpoint,
+      uploadMode: settings.uploadMode,
+      chunkSize: settings.chunkSize,
+      trustRange: settings.trustRange,
+      referrersMode: settings.referrersMode,
       credentials:
         saved?.username || saved?.secret ? { username: saved.username, password: saved.secret } : undefined,
       onWarning: (message: string) => (this.warnings = [...this.warnings.slice(-9), message]),

@@ -12,6 +12,11 @@ export interface UploadOptions {
   /** `auto` (monolithic up to chunkSize, chunked above, falling back), `monolithic` or `chunked`. */
   mode?: 'auto' | 'monolithic' | 'chunked';
   chunkSize?: number;
+  /**
+   * Default true: a short `Range` on a PATCH answer makes us resend from its end. False ignores it and trusts
+   * our own offset (registries whose `Range` goes stale, ECR; oci.md §4). A 416 still reads the upload status.
+   */
+  trustRange?: boolean;
 }
 
 export interface UploadResult {
@@ -23,6 +28,8 @@ export interface UploadResult {
 }
 
 export const DEFAULT_CHUNK = 4 * 1024 * 1024;
+/** Sensible chunk sizes for a user setting: below 1 KiB a blob becomes thousands of requests; 1 GiB is plenty. */
+export const CHUNK_SIZE_LIMITS = { min: 1024, max: 1024 * 1024 * 1024 } as const;
 const HASH_PIECE = 1 << 20;
 
 /** `sha256:<hex>` of `bytes`, hashed in pieces with hash-wasm (no WebCrypto: it is missing outside secure contexts). */
@@ -262,7 +269,7 @@ async function uploadChunked(
     }
     first = false;
     if (res.headers.get('location')) location = locationOf(t, res, 'Uploading a chunk');
-    const at = rangeEnd(res);
+    const at = opts.trustRange === false ? null : rangeEnd(res);
     // Trust our own offset unless the registry says it has less (then resend from there).
     if (at !== null && at < end && at >= offset - 1) {
       if (++stalls > 3)

@@ -5,7 +5,7 @@ import { RegistryError } from './errors';
 import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests';
 import type { Descriptor } from './media-types';
 import { defaultBaseUrl, parseReference, type Reference } from './reference';
-import { listReferrers, listTagsPaged, type ReferrersResult } from './listing';
+import { listReferrers, listTagsPaged, type ReferrersMode, type ReferrersResult } from './listing';
 import { findSignatures, type SignatureReport } from './signatures';
 import { pullPolicy, pushPolicy, type PullResult, type PushResult } from './policy';
 import { Transport } from './transport';
@@ -22,6 +22,10 @@ export interface RegistryClientOptions {
   tokenEndpoint?: string;
   uploadMode?: UploadOptions['mode'];
   chunkSize?: number;
+  /** False: ignore `Range` on chunk answers and trust our own offset (default true). */
+  trustRange?: boolean;
+  /** How referrers are found: the API, the fallback tag, or the API then the tag (default). */
+  referrersMode?: ReferrersMode;
   /** Quiet notices: registry `Warning` headers, cross-origin Locations, realm on another host, dropped annotations. */
   onWarning?: (message: string) => void;
   /** Asked before Basic credentials go to a token realm on another origin. */
@@ -58,7 +62,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     }
     return t;
   };
-  const upload = { mode: options.uploadMode, chunkSize: options.chunkSize };
+  const upload = { mode: options.uploadMode, chunkSize: options.chunkSize, trustRange: options.trustRange };
   const target = (ref: Reference) => ref.digest ?? ref.tag ?? 'latest';
 
   return {
@@ -137,19 +141,19 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
         ['registry:catalog:*'],
         signal,
       ),
-    /** Referrers of `digest`: the API, else the `sha256-<hex>` fallback tag. */
+    /** Referrers of `digest`: the API, else the `sha256-<hex>` fallback tag (per `referrersMode`). */
     referrers: (
       ref: RefInput,
       digest: string,
       o: { artifactType?: string; signal?: AbortSignal } = {},
     ): Promise<ReferrersResult> => {
       const r = asRef(ref);
-      return listReferrers(transportFor(r), r.repository, digest, o);
+      return listReferrers(transportFor(r), r.repository, digest, { mode: options.referrersMode, ...o });
     },
     /** Cosign `.sig` tag and signature referrers of `digest`, with kwctl's texts. */
     findSignatures: (ref: RefInput, digest: string, signal?: AbortSignal): Promise<SignatureReport> => {
       const r = asRef(ref);
-      return findSignatures(transportFor(r), r.repository, digest, signal);
+      return findSignatures(transportFor(r), r.repository, digest, signal, options.referrersMode);
     },
     /** Pushes a policy exactly as kwctl does (refusal rules, layout, annotations). */
     pushPolicy: (

@@ -15,12 +15,13 @@ export { basicAuth, type Credentials, type AuthMode } from './auth';
 export {
   sha256Streaming,
   DEFAULT_CHUNK,
+  CHUNK_SIZE_LIMITS,
   type ProgressFn,
   type UploadResult,
   type UploadOptions,
 } from './blobs';
 export type { FetchedManifest } from './manifests';
-export type { ReferrersResult } from './listing';
+export type { ReferrersResult, ReferrersMode } from './listing';
 export { NO_SIGNATURES, type SignatureReport } from './signatures';
 export type { PushResult, PullResult } from './policy';
 export { buildPolicyManifest, type PolicyManifest } from './policy-manifest';
@@ -54,4 +55,5 @@ export {
   CORS_ALLOWED_METHODS,
   CORS_EXPOSED_HEADERS,
 } from './cors-recipes';
+export { sanitizeSettings, settingsProblem, type RegistrySettings } from './settings';
 export { diagnoseFailure, type Diagnosis, type DiagnosisCode } from './diagnose';

@@ -41,6 +41,9 @@ export async function listTagsPaged(
   return out;
 }
 
+/** `auto`: the API, else the fallback tag; `api`: the API only; `tag`: the fallback tag only (oci.md §6.3, §8.5). */
+export type ReferrersMode = 'auto' | 'api' | 'tag';
+
 export interface ReferrersResult {
   descriptors: Descriptor[];
   /** `api`: the referrers API answered; `tag`: the fallback tag; `none`: neither exists. */
@@ -52,27 +55,32 @@ export async function listReferrers(
   t: Transport,
   repository: string,
   digest: string,
-  { artifactType, signal }: { artifactType?: string; signal?: AbortSignal } = {},
+  {
+    artifactType,
+    signal,
+    mode = 'auto',
+  }: { artifactType?: string; signal?: AbortSignal; mode?: ReferrersMode } = {},
 ): Promise<ReferrersResult> {
   const filter = (ds: Descriptor[], applied: boolean) =>
     artifactType && !applied ? ds.filter((d) => d.artifactType === artifactType) : ds;
   const base = t.url(`/v2/${repository}/referrers/${digest}`);
   const url = artifactType ? `${base}?artifactType=${encodeURIComponent(artifactType)}` : base;
   let res: Response | null = null;
-  try {
-    res = await t.send({
-      method: 'GET',
-      url,
-      scopes: [repoScope(repository, 'pull')],
-      headers: { Accept: OCI_INDEX },
-      accept: [404, 400, 405],
-      signal,
-      what: 'Listing referrers',
-    });
-  } catch (e) {
-    // distribution has no route: a browser sees a TypeError (no CORS on unmatched routes). Try the tag instead.
-    if (!(e instanceof RegistryError) || e.code !== 'network') throw e;
-  }
+  if (mode !== 'tag')
+    try {
+      res = await t.send({
+        method: 'GET',
+        url,
+        scopes: [repoScope(repository, 'pull')],
+        headers: { Accept: OCI_INDEX },
+        accept: [404, 400, 405],
+        signal,
+        what: 'Listing referrers',
+      });
+    } catch (e) {
+      // distribution has no route: a browser sees a TypeError (no CORS on unmatched routes). Try the tag instead.
+      if (!(e instanceof RegistryError) || e.code !== 'network' || mode === 'api') throw e;
+    }
   if (res?.ok) {
     let index: Manifest;
     try {
@@ -85,6 +93,8 @@ export async function listReferrers(
       return { descriptors: filter(index.manifests, applied), via: 'api' };
     }
   } else await res?.body?.cancel().catch(() => {});
+  // `api` only: a registry without the API (or without referrers) has none to show; the tag is never read.
+  if (mode === 'api') return { descriptors: [], via: 'none' };
   const tag = digest.replace(':', '-');
   try {
     const fallback = await getManifest(t, repository, tag, signal);

@@ -1,7 +1,7 @@
 /** Whether a policy is signed: cosign's `sha256-<hex>.sig` tag and sigstore-bundle referrers (oci.md §9). */
 import { RegistryError } from './errors';
 import { headManifest } from './manifests';
-import { listReferrers } from './listing';
+import { listReferrers, type ReferrersMode } from './listing';
 import type { Descriptor } from './media-types';
 import type { Transport } from './transport';
 
@@ -26,11 +26,12 @@ export async function findSignatures(
   repository: string,
   digest: string,
   signal?: AbortSignal,
+  referrersMode?: ReferrersMode,
 ): Promise<SignatureReport> {
   const cosignTag = `${digest.replace(':', '-')}.sig`;
   try {
     const head = await headManifest(t, repository, cosignTag, signal);
-    const refs = await listReferrers(t, repository, digest, { signal });
+    const refs = await listReferrers(t, repository, digest, { signal, mode: referrersMode });
     const referrers = refs.descriptors.filter((d) => SIG_TYPES.test(d.artifactType ?? d.mediaType));
     const found = !!head || referrers.length > 0;
     return {

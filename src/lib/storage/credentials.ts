@@ -3,6 +3,7 @@
  * remember are written here; the others live in memory for the tab (see src/state/registry.svelte.ts).
  */
 import { clear, del, entries, set, type UseStore } from 'idb-keyval';
+import { sanitizeSettings, type RegistrySettings } from '../oci';
 import { createStore, databaseExists } from './store';
 
 /** One registry the user added: where it is and how to sign in. */
@@ -17,6 +18,8 @@ export interface SavedRegistry {
   secret: string;
   /** Stored in IndexedDB only when true. */
   remember: boolean;
+  /** Advanced per-registry settings (oci.md §8.5); absent or partial means the library's defaults. */
+  settings?: RegistrySettings;
 }
 
 export const REGISTRIES_DB = 'wasmlens-registries';
@@ -44,14 +47,15 @@ export async function listSavedRegistries(): Promise<SavedRegistry[]> {
   return all
     .map(([, v]) => v)
     .filter(isSavedRegistry)
-    .map((v) => ({ ...v, remember: true }))
+    .map((v) => ({ ...v, settings: sanitizeSettings(v.settings), remember: true }))
     .sort((a, b) => a.host.localeCompare(b.host));
 }
 
 /** Remembers a registry (replacing an entry for the same host). */
 export async function saveRegistry(entry: SavedRegistry): Promise<void> {
   const { host, baseUrl, username, secret } = entry;
-  await set(host, { host, baseUrl, username, secret, remember: true }, registries());
+  const settings = sanitizeSettings(entry.settings);
+  await set(host, { host, baseUrl, username, secret, settings, remember: true }, registries());
 }
 
 /** Forgets one registry and its credentials. */
