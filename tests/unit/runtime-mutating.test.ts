@@ -5,38 +5,12 @@ import {
   evaluatePolicy,
   policyRunInfo,
   readAdmissionRequest,
-  type PatchOperation,
 } from '../../src/lib/runtime';
 import { annotate, metadataFromYaml } from '../../src/lib/kubewarden';
 import { fixture } from './helpers';
+import { applyPatch } from './json-patch';
 
 const LABELLED = { 'mutated-by': 'wasmlens' };
-
-/** A minimal RFC 6902 applier for add/remove/replace, written here so it does not share code with diffJson. */
-function apply(doc: unknown, ops: PatchOperation[]): unknown {
-  let root = structuredClone(doc);
-  for (const op of ops) {
-    if (op.path === '') {
-      root = structuredClone(op.value);
-      continue;
-    }
-    const keys = op.path
-      .slice(1)
-      .split('/')
-      .map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'));
-    const last = keys.pop()!;
-    let parent = root as Record<string, unknown>;
-    for (const k of keys) {
-      expect(parent, `patch path ${op.path} goes through a non-object`).toBeTypeOf('object');
-      parent = parent[k] as Record<string, unknown>;
-    }
-    if (op.op === 'add') expect(Object.hasOwn(parent, last), `add to existing ${op.path}`).toBe(false);
-    else expect(Object.hasOwn(parent, last), `${op.op} of missing ${op.path}`).toBe(true);
-    if (op.op === 'remove') delete parent[last];
-    else parent[last] = structuredClone(op.value);
-  }
-  return root;
-}
 
 function template(id: string): string {
   const t = REQUEST_TEMPLATES.find((x) => x.id === id);
@@ -63,7 +37,7 @@ describe('mutating waPC guest', () => {
     });
     // The template Pod has no labels, so the patch adds the whole labels map, and nothing else.
     expect(r.verdict?.patch).toEqual([{ op: 'add', path: '/metadata/labels', value: LABELLED }]);
-    expect(apply(request.object, r.verdict!.patch!)).toEqual(r.verdict!.mutatedObject);
+    expect(applyPatch(request.object, r.verdict!.patch!)).toEqual(r.verdict!.mutatedObject);
     // Evaluating does not change the caller's request.
     expect(request.object).toEqual(before);
   });
@@ -78,7 +52,7 @@ describe('mutating waPC guest', () => {
       { op: 'remove', path: '/metadata/labels/foo' },
       { op: 'add', path: '/metadata/labels/mutated-by', value: 'wasmlens' },
     ]);
-    expect(apply(request.object, patch)).toEqual(r.verdict!.mutatedObject);
+    expect(applyPatch(request.object, patch)).toEqual(r.verdict!.mutatedObject);
   });
 
   it('annotated as mutating, the run info says so and keeps the waPC mode', () => {

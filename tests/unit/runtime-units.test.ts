@@ -14,31 +14,10 @@ import {
   settingsVerdict,
   stoppedMessage,
   verdictFromValidationResponse,
-  type PatchOperation,
 } from '../../src/lib/runtime';
+import { applyPatch } from './json-patch';
 
 const dec = new TextDecoder();
-
-/** A minimal RFC 6902 applier for add/remove/replace, independent of the one under test's diff. */
-function apply(doc: unknown, ops: PatchOperation[]): unknown {
-  let root = structuredClone(doc);
-  for (const op of ops) {
-    if (op.path === '') {
-      root = structuredClone(op.value);
-      continue;
-    }
-    const keys = op.path
-      .slice(1)
-      .split('/')
-      .map((k) => k.replaceAll('~1', '/').replaceAll('~0', '~'));
-    const last = keys.pop()!;
-    let parent = root as Record<string, unknown>;
-    for (const k of keys) parent = parent[k] as Record<string, unknown>;
-    if (op.op === 'remove') delete parent[last];
-    else parent[last] = structuredClone(op.value);
-  }
-  return root;
-}
 
 describe('request and settings', () => {
   it('reads an AdmissionReview in JSON or YAML, or a bare request', () => {
@@ -108,7 +87,7 @@ describe('verdicts', () => {
     const json = fc.jsonValue({ maxDepth: 3 });
     fc.assert(
       fc.property(json, json, (a, b) => {
-        expect(apply(a, diffJson(a, b))).toEqual(b);
+        expect(applyPatch(a, diffJson(a, b))).toEqual(b);
       }),
       { numRuns: 300 },
     );
