@@ -23,6 +23,14 @@ export function noAuthConfig({ port, origin, dataDir, cors = true }) {
     Access-Control-Max-Age: ['600']
 `
     : '';
+  return registryConfig({ port, dataDir, headers });
+}
+
+/**
+ * A distribution config: storage in `dataDir`, listening on loopback. `headers` are extra lines (4-space indented)
+ * under `http.headers`; `auth` is an `auth:` block, absent for an anonymous registry.
+ */
+function registryConfig({ port, dataDir, headers = '', auth = '' }) {
   return `version: 0.1
 log: { level: warn }
 storage:
@@ -33,7 +41,7 @@ http:
   secret: dev-only-not-secret
   headers:
     X-Content-Type-Options: [nosniff]
-${headers}health: { storagedriver: { enabled: false } }
+${headers}${auth}health: { storagedriver: { enabled: false } }
 `;
 }
 
@@ -75,34 +83,16 @@ export async function startRegistry({ name, port, config, workDir, dataDir, read
 
 /** Config for a registry with htpasswd (bcrypt) Basic auth; CORS belongs to the nginx in front of it. */
 export function htpasswdConfig({ port, dataDir, htpasswdPath }) {
-  return `version: 0.1
-log: { level: warn }
-storage:
-  filesystem: { rootdirectory: ${dataDir} }
-  delete: { enabled: true }
-http:
-  addr: 127.0.0.1:${port}
-  secret: dev-only-not-secret
-  headers: { X-Content-Type-Options: [nosniff] }
-auth:
+  const auth = `auth:
   htpasswd: { realm: wasmlens-dev, path: ${htpasswdPath} }
-health: { storagedriver: { enabled: false } }
 `;
+  return registryConfig({ port, dataDir, auth });
 }
 
 /** Config for a registry with token auth; `rootCertBundle` holds the token server's certificate (§12.4). */
 export function tokenConfig({ port, dataDir, realm, service, issuer, rootCertBundle }) {
-  return `version: 0.1
-log: { level: warn }
-storage:
-  filesystem: { rootdirectory: ${dataDir} }
-  delete: { enabled: true }
-http:
-  addr: 127.0.0.1:${port}
-  secret: dev-only-not-secret
-  headers: { X-Content-Type-Options: [nosniff] }
-auth:
+  const auth = `auth:
   token: { realm: '${realm}', service: ${service}, issuer: ${issuer}, rootcertbundle: ${rootCertBundle} }
-health: { storagedriver: { enabled: false } }
 `;
+  return registryConfig({ port, dataDir, auth });
 }
