@@ -59,6 +59,20 @@ export default ts.config(
     },
   },
   {
+    // One client per registry, made in one place: otherwise Forget and per-registry settings miss some views.
+    files: ['src/**/*.ts', 'src/**/*.svelte'],
+    ignores: ['src/lib/oci/**', 'src/state/connections.svelte.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportSpecifier[imported.name='createRegistryClient']",
+          message: 'Registry clients come from src/state/connections.svelte.ts (connections.clientFor).',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/sw/**'],
     languageOptions: { globals: { ...globals.serviceworker } },
   },

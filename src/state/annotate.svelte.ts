@@ -5,7 +5,6 @@ import {
   metadataFromYaml,
   MetadataError,
   protocolVersionFor,
-  readMetadata,
   scanHostCapabilities,
   validateMetadata,
   KEY_AUTHOR,
@@ -28,11 +27,14 @@ import {
   type Issue,
   type Metadata,
   type Operation,
+  type PolicyModel,
   type PolicyType,
 } from '../lib/kubewarden';
 import { ProtocolDetection } from './protocol-detection.svelte';
-import { decodeExports, stripDebug, type WasmInfo } from '../lib/wasm';
+import { stripDebug, type WasmInfo } from '../lib/wasm';
 import { discardDraft, loadDraft, saveDraft } from '../lib/storage';
+import type { OpenDocument } from './document.svelte';
+import { policyOf } from './policy';
 
 /** The well-known annotations that get their own inputs, in the form's order. */
 export const TEXT_FIELDS = [
@@ -225,23 +227,22 @@ export class AnnotateEditor {
   /** Bumped by discard(), so a draft read that started earlier is not applied afterwards. */
   private generation = 0;
 
-  constructor(bytes: Uint8Array, info: WasmInfo, sha256: string, name: string) {
+  /** Why the file's metadata could not be read (the form then starts from defaults), or null. */
+  readonly readProblem: Error | null;
+
+  /** `policy` is the document's one policy model: the metadata and execution mode are not read again here. */
+  constructor(bytes: Uint8Array, info: WasmInfo, sha256: string, name: string, policy: PolicyModel) {
     this.bytes = bytes;
     this.info = info;
     this.sha256 = sha256;
     this.name = name;
-    this.exportNames =
-      info.kind === 'module' ? safe(() => decodeExports(bytes, info).map((e) => e.name), []) : [];
-    let start: Metadata | null = null;
-    try {
-      start = readMetadata(bytes)?.metadata ?? null;
-    } catch {
-      // Unreadable metadata JSON: Inspect explains it; here the user starts over from defaults.
-    }
+    this.exportNames = policy.exports;
+    const start = policy.metadata;
+    this.readProblem = policy.metadataError;
     this.origin = start ? 'file' : 'defaults';
     this.kwctlVersion = start?.annotations[KEY_KWCTL];
-    const rego = this.exportNames.some((n) => n.startsWith('opa_'));
-    this.form = formFromMetadata(start ?? emptyMetadata(rego ? 'opa' : 'kubewarden-wapc'));
+    const rego = policy.rego;
+    this.form = formFromMetadata(start ?? emptyMetadata(policy.execution.mode));
     this.initialJson = JSON.stringify(this.form);
     // kwctl stops at backend detection for a Rego module in waPC mode and never asks it for a protocol version.
     this.protocol = new ProtocolDetection(bytes, { skip: rego || info.kind !== 'module' });
@@ -394,3 +395,27 @@ function safe<T>(fn: () => T, fallback: T): T {
     return fallback;
   }
 }
+
+/**
+ * The editor of the open document, kept while that document stays open: leaving Annotate and coming back finds
+ * every edit as it was, and a draft is read from storage only once per document.
+ */
+export class AnnotateSession {
+  editor = $state.raw<AnnotateEditor | null>(null);
+
+  /** The editor for `doc`, made on first use; another document disposes the old one (flushing its draft). */
+  attach(doc: OpenDocument): AnnotateEditor | null {
+    const { bytes, info, sha256 } = doc;
+    const policy = policyOf(doc);
+    if (!bytes || !info || !sha256 || !policy) return null;
+    if (this.editor?.bytes === bytes) return this.editor;
+    this.editor?.dispose();
+    const editor = new AnnotateEditor(bytes, info, sha256, doc.name, policy);
+    this.editor = editor;
+    void editor.restoreDraft();
+    return editor;
+  }
+}
+
+/** The page's one Annotate session. */
+export const annotateSession = new AnnotateSession();

@@ -1,4 +1,4 @@
-/** The app-wide state singletons: the open document and the router. Views import these instead of prop-drilling. */
+/** The app-wide state singletons: the open document, the router and the recents. Views import these. */
 import { OpenDocument } from './document.svelte';
 import { Router } from './router.svelte';
 import { Recents } from './recents.svelte';
@@ -9,6 +9,13 @@ export const recents = new Recents();
 
 appDocument.onOpened = (doc) => {
   if (!doc.bytes || !doc.sha256) return;
-  if (doc.source.kind === 'registry') void recents.recordReference(doc.source.reference, doc.source.digest);
+  if (doc.source.kind === 'registry')
+    void recents.recordReference(doc.source.reference, doc.source.manifestDigest ?? doc.source.digest);
   else void recents.recordFile(doc.name, doc.sha256, doc.bytes);
 };
+
+// A `#/ref/…` address (link, Back/Forward, fresh load) opens that reference; the artifacts code loads only then.
+router.onRoute((route) => {
+  const ref = route.ref;
+  if (ref) void import('./artifacts.svelte').then(({ artifacts }) => artifacts.openFromRoute(ref));
+});

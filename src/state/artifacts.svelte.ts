@@ -1,6 +1,8 @@
 /**
- * The artifact explorer's state: the open reference (manifest or index, its recognised kind), the blob being
- * viewed (decoded by media type, with limits), and Kyverno / Flux pushes.
+ * The artifact explorer's state: the reference the user typed, the open manifest or index (its recognised kind),
+ * the blob being viewed (decoded by media type, with limits), and the Kyverno / Flux push forms. It lives for the
+ * page, so switching views keeps all of it. Opening is a user action (the button, a link, the address bar): the
+ * same reference is never fetched again unless the user asks, so a failure ends in one explained error.
  */
 import {
   ArtifactError,
@@ -15,21 +17,17 @@ import {
   type BlobView,
   type BuiltArtifact,
   type FluxMeta,
+  type KyvernoCandidate,
   type Recognition,
   type TarEntry,
   type TarInputFile,
   type YamlDocument,
 } from '../lib/artifacts';
-import {
-  createRegistryClient,
-  parseReference,
-  RegistryError,
-  type FetchedManifest,
-  type Reference,
-  type RegistryClient,
-} from '../lib/oci';
+import { parseReference, pushArtifact, type FetchedManifest, type Reference } from '../lib/oci';
 import { appDocument, router } from './app.svelte';
-import { baseUrlFor, registrySession } from './registry.svelte';
+import { connections } from './connections.svelte';
+import { describeFailure } from './failures';
+import { Operation, type Subject } from './operation.svelte';
 
 /** Blobs above this are offered for download only: decoding them would freeze the tab. */
 export const MAX_VIEW_BYTES = 64 * 1024 * 1024;
@@ -55,71 +53,90 @@ export interface OpenBlob {
   problem?: string;
 }
 
-export interface Failure {
-  code: string;
-  message: string;
+/** An opened manifest or index with what was recognised in it. */
+export interface OpenedArtifact {
+  reference: Reference;
+  fetched: FetchedManifest;
+  recognition: Recognition;
+  configBytes: Uint8Array | null;
 }
 
-function failure(e: unknown): Failure {
-  if (e instanceof RegistryError || e instanceof ArtifactError) return { code: e.code, message: e.message };
-  return { code: 'unexpected', message: e instanceof Error ? e.message : String(e) };
+export interface PushedArtifactInfo {
+  reference: string;
+  digest: string;
+  /** `registry/repository@digest`, for a link that stays true. */
+  pinned: string;
 }
+
+const explainFor = (e: unknown, subject: Subject, signal: AbortSignal) =>
+  connections.explain(e, subject.reference, signal);
 
 export class ArtifactsState {
-  reference = $state<Reference | null>(null);
-  loading = $state(false);
-  error = $state.raw<Failure | null>(null);
-  fetched = $state.raw<FetchedManifest | null>(null);
-  recognition = $state.raw<Recognition | null>(null);
-  configBytes = $state.raw<Uint8Array | null>(null);
-  blob = $state.raw<OpenBlob | null>(null);
-  blobLoading = $state(false);
-  blobError = $state.raw<Failure | null>(null);
-  pushing = $state(false);
-  pushError = $state.raw<Failure | null>(null);
-  /** What the last push wrote; `pinned` is `registry/repository@digest`, for a link that stays true. */
-  pushed = $state.raw<{ reference: string; digest: string; pinned: string } | null>(null);
+  /** The reference field, as typed. */
+  typed = $state('');
+  readonly opening = new Operation<OpenedArtifact>(explainFor);
+  readonly blob = new Operation<OpenBlob | null>(explainFor);
+  readonly pushing = new Operation<PushedArtifactInfo>(explainFor);
+  /** Whether the push section is open. */
+  pushOpen = $state(false);
+  kyvernoCandidates = $state.raw<KyvernoCandidate[]>([]);
+  kyvernoReference = $state('');
+  fluxFiles = $state.raw<TarInputFile[]>([]);
+  fluxReference = $state('');
+  fluxMeta = $state<FluxMeta>({ source: '', revision: '', created: nowSeconds() });
 
-  private controller: AbortController | null = null;
-  // A cache of clients, never rendered: a plain Map is right here.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private clients = new Map<string, RegistryClient>();
-  private opened = '';
+  /** The last text given to open(), whatever came of it: a route change to the same text is not a new request. */
+  private requested = '';
 
-  /** Opens a reference (tag or digest): its manifest or index, then its config blob for a finer label. */
-  async open(text: string, force = false): Promise<void> {
-    if (!force && text === this.opened && (this.loading || this.fetched)) return;
-    this.opened = text;
-    this.controller?.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    const { signal } = controller;
-    this.loading = true;
-    this.error = null;
-    this.fetched = null;
-    this.recognition = null;
-    this.configBytes = null;
-    this.blob = null;
-    this.blobError = null;
-    try {
-      const ref = parseReference(text);
-      this.reference = ref;
-      const client = await this.clientFor(ref);
-      const fetched = await client.getManifest(ref, signal);
-      let configBytes: Uint8Array | undefined;
+  /** The open artifact, when the last open succeeded. */
+  get opened(): OpenedArtifact | null {
+    const s = this.opening.state;
+    return s.status === 'done' ? s.result : null;
+  }
+
+  /** The reference being opened or open. */
+  get reference(): Reference | null {
+    return this.opened?.reference ?? null;
+  }
+
+  /**
+   * Opens a reference (tag or digest): its manifest or index, then its config blob for a finer label. Asking for the
+   * text already open (or opening) does nothing unless `reload` is set: a tag may have moved.
+   */
+  async open(text: string, { reload = false } = {}): Promise<void> {
+    const wanted = text.trim();
+    if (!wanted) return;
+    if (!reload && wanted === this.requested && this.opening.state.status !== 'idle') return;
+    this.requested = wanted;
+    this.typed = wanted;
+    this.blob.cancel();
+    await this.opening.run({ reference: wanted }, async (signal) => {
+      const reference = parseReference(wanted);
+      const client = connections.clientFor(reference);
+      const fetched = await client.getManifest(reference, signal);
+      let configBytes: Uint8Array | null = null;
       const config = fetched.manifest.config;
-      if (config && Number.isSafeInteger(config.size) && config.size <= MAX_CONFIG_BYTES) {
-        configBytes = await client.getBlob(ref, config, { signal }).catch(() => undefined);
-      }
-      if (signal.aborted) return;
-      this.fetched = fetched;
-      this.configBytes = configBytes ?? null;
-      this.recognition = recognizeArtifact(fetched.manifest, { mediaType: fetched.mediaType, configBytes });
-    } catch (e) {
-      if (!signal.aborted) this.error = failure(e);
-    } finally {
-      if (this.controller === controller) this.loading = false;
-    }
+      if (config && Number.isSafeInteger(config.size) && config.size <= MAX_CONFIG_BYTES)
+        configBytes = await client.getBlob(reference, config, { signal }).catch(() => null);
+      const recognition = recognizeArtifact(fetched.manifest, {
+        mediaType: fetched.mediaType,
+        configBytes: configBytes ?? undefined,
+      });
+      return { reference, fetched, recognition, configBytes };
+    });
+  }
+
+  /** A route `#/ref/<text>` arrived (a link, Back/Forward, a fresh load): open it unless it is what was asked last. */
+  openFromRoute(text: string): void {
+    if (text.trim() !== this.requested) void this.open(text);
+  }
+
+  /** The user pressed "Open reference": the same text again means reload it. */
+  submit(): void {
+    const text = this.typed.trim();
+    if (!text) return;
+    void this.open(text, { reload: text === this.requested });
+    router.go('artifacts', text);
   }
 
   /** `registry/repository@digest` of a child, for links that can be shared. */
@@ -130,127 +147,89 @@ export class ArtifactsState {
 
   /** Fetches a blob (digest and size verified by the client) and decodes it for its viewer. */
   async openBlob(descriptor: BlobDescriptor): Promise<void> {
-    const ref = this.reference;
-    if (!ref) return;
-    this.blobLoading = true;
-    this.blobError = null;
-    this.blob = null;
-    try {
+    const opened = this.opened;
+    if (!opened) return;
+    await this.blob.run({ reference: this.childReference(descriptor.digest) }, async (signal) => {
       if (descriptor.size > MAX_VIEW_BYTES)
         throw new ArtifactError('too-large', `This blob is ${descriptor.size} bytes; download it instead.`);
-      const bytes = await this.fetchBlob(descriptor);
-      this.blob = await decodeBlob(descriptor, bytes);
-    } catch (e) {
-      this.blobError = failure(e);
-    } finally {
-      this.blobLoading = false;
-    }
+      const bytes = await this.fetchBlob(opened.reference, descriptor, signal);
+      return decodeBlob(descriptor, bytes);
+    });
   }
 
-  /** Fetches and verifies a blob's bytes. */
-  async fetchBlob(descriptor: BlobDescriptor): Promise<Uint8Array> {
-    const ref = this.reference;
-    if (!ref) throw new ArtifactError('bad-input', 'No reference is open.');
-    const client = await this.clientFor(ref);
-    return client.getBlob(ref, descriptor, { signal: this.controller?.signal });
+  /** Fetches a blob of any size and hands it to `save` (the UI's download). */
+  async download(descriptor: BlobDescriptor, save: (name: string, bytes: Uint8Array) => void): Promise<void> {
+    const opened = this.opened;
+    if (!opened) return;
+    await this.blob.run({ reference: this.childReference(descriptor.digest) }, async (signal) => {
+      const bytes = await this.fetchBlob(opened.reference, descriptor, signal);
+      save(safeDownloadName(descriptor.title ?? '', descriptor.digest.replace(':', '-')), bytes);
+      return null;
+    });
   }
 
-  /** Fetches a blob of any size and hands it to `save` (the UI's download); failures show as blob errors. */
-  async download(descriptor: BlobDescriptor): Promise<void> {
-    this.blobLoading = true;
-    this.blobError = null;
-    try {
-      const bytes = await this.fetchBlob(descriptor);
-      const fallback = descriptor.digest.replace(':', '-');
-      this.onDownload?.(safeDownloadName(descriptor.title ?? '', fallback), bytes);
-    } catch (e) {
-      this.blobError = failure(e);
-    } finally {
-      this.blobLoading = false;
-    }
-  }
-
-  /** Set by the UI: saves bytes as a file (state has no business creating anchors). */
-  onDownload: ((name: string, bytes: Uint8Array) => void) | null = null;
-
-  /** Opens a Wasm layer in the explorer, remembering where it came from. */
+  /** Opens a Wasm layer as the document (then the Explorer), remembering where it came from. */
   async openWasm(descriptor: BlobDescriptor): Promise<void> {
-    const ref = this.reference;
-    const fetched = this.fetched;
-    if (!ref || !fetched) return;
-    this.blobLoading = true;
-    this.blobError = null;
-    try {
-      const bytes = await this.fetchBlob(descriptor);
-      const name = descriptor.title || `${ref.repository.split('/').pop()}.wasm`;
-      await appDocument.openBytes(name, bytes, {
-        kind: 'registry',
-        reference: ref.canonical,
-        digest: descriptor.digest,
-        manifestDigest: fetched.digest,
-      });
-      if (appDocument.info) router.go('explorer');
-      else if (appDocument.error) this.blobError = appDocument.error;
-    } catch (e) {
-      this.blobError = failure(e);
-    } finally {
-      this.blobLoading = false;
-    }
+    const opened = this.opened;
+    if (!opened) return;
+    const state = await this.blob.run(
+      { reference: this.childReference(descriptor.digest) },
+      async (signal) => {
+        const bytes = await this.fetchBlob(opened.reference, descriptor, signal);
+        const name = descriptor.title || `${opened.reference.repository.split('/').pop()}.wasm`;
+        await appDocument.openBytes(name, bytes, {
+          kind: 'registry',
+          reference: opened.reference.canonical,
+          digest: descriptor.digest,
+          manifestDigest: opened.fetched.digest,
+        });
+        if (appDocument.error) throw new ArtifactError('bad-input', appDocument.error.message, name);
+        return null;
+      },
+    );
+    if (state.status === 'done') router.go('explorer');
   }
 
-  /** Builds and pushes Kyverno policies (one layer each) to `reference`. */
-  pushKyverno(reference: string, policies: YamlDocument[]): Promise<void> {
-    return this.push(reference, () => buildKyvernoArtifact(policies));
+  private fetchBlob(ref: Reference, descriptor: BlobDescriptor, signal: AbortSignal): Promise<Uint8Array> {
+    return connections.clientFor(ref).getBlob(ref, descriptor, { signal });
   }
 
-  /** Builds and pushes a Flux artifact (deterministic tar+gzip) to `reference`. */
-  pushFlux(reference: string, files: TarInputFile[], meta: FluxMeta): Promise<void> {
-    return this.push(reference, () => buildFluxArtifact(files, meta));
+  /** Builds and pushes the Kyverno policies of the form (one layer each). */
+  pushKyverno(): Promise<void> {
+    const policies = this.kyvernoCandidates.map((c) => c.doc);
+    return this.push(this.kyvernoReference, () => buildKyvernoArtifact(policies));
   }
 
-  private async push(reference: string, build: () => Promise<BuiltArtifact>): Promise<void> {
-    this.pushing = true;
-    this.pushError = null;
-    this.pushed = null;
-    try {
+  /** Builds and pushes a Flux artifact (deterministic tar+gzip) from the form. */
+  pushFlux(): Promise<void> {
+    const files = this.fluxFiles;
+    const meta = { ...this.fluxMeta };
+    return this.push(this.fluxReference, () => buildFluxArtifact(files, meta));
+  }
+
+  private async push(text: string, build: () => Promise<BuiltArtifact>): Promise<void> {
+    const reference = text.trim();
+    if (!reference) return;
+    await this.pushing.run({ reference }, async (signal, onProgress) => {
       const ref = parseReference(reference);
       const artifact = await build();
-      const client = await this.clientFor(ref);
-      // Blobs first, manifest last (oci.md §3), so the manifest never points at a missing blob.
-      for (const b of artifact.blobs) await client.uploadBlob(ref, b.bytes, { digest: b.digest });
-      await client.putManifest(ref, artifact.manifestBytes, artifact.mediaType);
-      this.pushed = {
-        reference: ref.canonical,
-        digest: artifact.manifestDigest,
-        pinned: `${ref.registry}/${ref.repository}@${artifact.manifestDigest}`,
-      };
-    } catch (e) {
-      this.pushError = failure(e);
-    } finally {
-      this.pushing = false;
-    }
+      const pushed = await pushArtifact(connections.clientFor(ref), ref, artifact, { signal, onProgress });
+      return { reference: ref.canonical, digest: pushed.digest, pinned: pushed.immutableRef };
+    });
   }
 
-  /** A client per registry, with the credentials and base URL the user saved in the Registry view. */
-  private async clientFor(ref: Reference): Promise<RegistryClient> {
-    await registrySession.load();
-    const saved = registrySession.entryFor(ref.registry);
-    const baseUrl = baseUrlFor(ref, saved);
-    const key = `${ref.registry} ${baseUrl} ${saved?.username ?? ''}`;
-    let client = this.clients.get(key);
-    if (!client) {
-      client = createRegistryClient({
-        fetch: (input, init) => globalThis.fetch(input, init),
-        baseUrl,
-        credentials:
-          saved?.username || saved?.secret ? { username: saved.username, password: saved.secret } : undefined,
-        // Credentials never go to a token realm on another host from here; the Registry view asks first.
-        confirmRealm: () => false,
-      });
-      this.clients.set(key, client);
+  /** Leaving the view cancels reads that only this view shows; a push goes on. */
+  leave(): void {
+    this.blob.cancel();
+    if (this.opening.running) {
+      this.opening.cancel();
+      this.requested = '';
     }
-    return client;
   }
+}
+
+function nowSeconds(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /** Decodes a blob for its viewer; decoding problems are kept next to the bytes rather than thrown. */
@@ -263,7 +242,7 @@ async function decodeBlob(descriptor: BlobDescriptor, bytes: Uint8Array): Promis
     else if (view === 'json')
       blob.json = JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)), null, 2);
   } catch (e) {
-    blob.problem = failure(e).message;
+    blob.problem = describeFailure(e).message;
   }
   return blob;
 }

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistryClient } from '../../src/lib/oci';
+import { pullPolicy, pushPolicy } from '../../src/lib/kubewarden';
 import { syntheticPolicy } from '../unit/oci-helpers';
 import type { TestRegistries } from '../../scripts/lib/test-env.mjs';
 import { report } from './measure';
@@ -43,11 +44,11 @@ describe.skipIf(!registries)('OCI push/pull of a 14 MB policy', () => {
     for (let i = 0; i <= RUNS; i++) {
       const wasm = policy(i + Date.now());
       const ref = `${hostA}/bench/ours-${run}-${i}:v1`;
-      const pushMs = await time(() => client.pushPolicy(ref, wasm));
+      const pushMs = await time(() => pushPolicy(client, ref, wasm));
       const monoWasm = policy(i + 7919 + Date.now());
-      const monoMs = await time(() => mono.pushPolicy(`${hostA}/bench/mono-${run}-${i}:v1`, monoWasm));
+      const monoMs = await time(() => pushPolicy(mono, `${hostA}/bench/mono-${run}-${i}:v1`, monoWasm));
       let pulled: Uint8Array | null = null;
-      const pullMs = await time(async () => (pulled = (await client.pullPolicy(ref)).bytes));
+      const pullMs = await time(async () => (pulled = (await pullPolicy(client, ref)).bytes));
       expect(pulled!.length).toBe(wasm.length);
       const dir = mkdtempSync(join(tmpdir(), 'wasmlens-bench-'));
       try {

@@ -1,6 +1,7 @@
 // E2E: a `#/ref/<reference>` address opens a policy pushed to the local registry, and Back/Forward walk the views.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pushPolicy } from '../../src/lib/kubewarden';
 import { createRegistryClient } from '../../src/lib/oci';
 import { test, expect, registries, ROOT } from './helpers';
 
@@ -14,7 +15,8 @@ test('a deep link opens the pushed sample policy; Back and Forward move between 
   const host = `127.0.0.1:${reg.port}`;
   const repo = `e2e/deep-link-${Date.now().toString(36)}`;
   // Pushed by the library from Node, so the page under test has never seen this reference.
-  const pushed = await createRegistryClient({ baseUrl: reg.url }).pushPolicy(
+  const pushed = await pushPolicy(
+    createRegistryClient({ baseUrl: reg.url }),
     `${host}/${repo}:v1.0.0`,
     new Uint8Array(readFileSync(SAMPLE)),
   );

@@ -20,7 +20,7 @@ test('wrong password and missing permission are explained', async ({ page, probl
     .getByLabel('Push to reference')
     .fill(`${hostOf(htpasswd)}/e2e/denied:1`);
   await page.getByRole('button', { name: 'Push', exact: true }).click();
-  await expect(page.getByTestId('registry-failure')).toContainText('Wrong or missing credentials');
+  await expect(page.getByTestId('failure')).toContainText('Wrong or missing credentials');
 
   await addRegistry(page, { host: hostOf(token), username: reader!.username, password: reader!.password });
   await page
@@ -28,7 +28,7 @@ test('wrong password and missing permission are explained', async ({ page, probl
     .getByLabel('Push to reference')
     .fill(`${hostOf(token)}/e2e/denied:1`);
   await page.getByRole('button', { name: 'Push', exact: true }).click();
-  await expect(page.getByTestId('registry-failure')).toContainText('Missing permission');
+  await expect(page.getByTestId('failure')).toContainText('Missing permission');
 });
 
 test("a registry without CORS gets the diagnosis with this page's origin in the config", async ({
@@ -45,7 +45,7 @@ test("a registry without CORS gets the diagnosis with this page's origin in the 
     .getByLabel('Push to reference')
     .fill(`${hostOf(nocors)}/e2e/nocors:1`);
   await page.getByRole('button', { name: 'Push', exact: true }).click();
-  const failure = page.getByTestId('registry-failure');
+  const failure = page.getByTestId('failure');
   await expect(failure).toContainText(/CORS/i);
   const origin = new URL(page.url()).origin;
   await expect(page.getByTestId('cors-distribution-config')).toContainText(origin);
@@ -161,7 +161,7 @@ test('a push shows labelled progress and can be cancelled', async ({ page, probl
   await expect.poll(() => held).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Cancel push' }).click();
   await expect(page.getByLabel('Push progress')).toBeHidden();
-  await expect(page.getByTestId('registry-failure')).toHaveCount(0);
+  await expect(page.getByTestId('failure')).toHaveCount(0);
   await expect(page.getByTestId('pushed-reference')).toHaveCount(0);
   await expect(form.getByRole('button', { name: 'Push', exact: true })).toBeEnabled();
   // Nothing was tagged.
@@ -178,7 +178,7 @@ test('the Registry view, with a failure explained, has no axe violations', async
   await addRegistry(page, { host: 'axe.example.com', username: 'a', password: 'b' });
   await page.getByLabel('Push to reference').fill(`${hostOf(nocors)}/e2e/axe:1`);
   await page.getByRole('button', { name: 'Push', exact: true }).click();
-  await expect(page.getByTestId('registry-failure')).toBeVisible();
+  await expect(page.getByTestId('failure')).toBeVisible();
   const axe = await new AxeBuilder({ page }).include('main').analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`)).toEqual(
     [],

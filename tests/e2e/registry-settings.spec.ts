@@ -146,7 +146,7 @@ test.describe('per-registry advanced settings', () => {
       .getByLabel('Push to reference')
       .fill(`${host}/e2e/settings-anon-${run}:1`);
     await page.getByRole('button', { name: 'Push', exact: true }).click();
-    await expect(page.getByTestId('registry-failure')).toContainText('Wrong or missing credentials');
+    await expect(page.getByTestId('failure')).toContainText('Wrong or missing credentials');
     expect(seen.length).toBeGreaterThan(0);
     expect(await authorized()).toBe(0);
   });

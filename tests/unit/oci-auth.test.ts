@@ -2,13 +2,9 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createRegistryClient,
-  diagnoseFailure,
-  OCI_INDEX,
-  OCI_MANIFEST,
-  RegistryError,
-} from '../../src/lib/oci';
+import { createRegistryClient, diagnoseFailure, RegistryError } from '../../src/lib/oci';
+import { MT } from '../../src/lib/common';
+import { pushPolicy } from '../../src/lib/kubewarden';
 import type { TestRegistries } from '../../scripts/lib/test-env.mjs';
 import { enc, run, scripted, sha, syntheticPolicy } from './oci-helpers';
 
@@ -188,7 +184,7 @@ describe.skipIf(!registries)('referrers and signatures (distribution has no refe
     const r = registries!.noauth;
     const host = `127.0.0.1:${r.port}`;
     const c = createRegistryClient({ baseUrl: r.url });
-    const pushed = await c.pushPolicy(`${host}/sig/p-${run}:v1`, syntheticPolicy(300, 'signed'));
+    const pushed = await pushPolicy(c, `${host}/sig/p-${run}:v1`, syntheticPolicy(300, 'signed'));
     let report = await c.findSignatures(`${host}/sig/p-${run}`, pushed.digest);
     expect(report).toMatchObject({
       state: 'unsigned',
@@ -203,7 +199,7 @@ describe.skipIf(!registries)('referrers and signatures (distribution has no refe
     const sigManifest = enc(
       JSON.stringify({
         schemaVersion: 2,
-        mediaType: OCI_MANIFEST,
+        mediaType: MT.ociManifest,
         config: {
           mediaType: 'application/vnd.oci.image.config.v1+json',
           digest: up.digest,
@@ -218,7 +214,7 @@ describe.skipIf(!registries)('referrers and signatures (distribution has no refe
         ],
       }),
     );
-    await c.putManifest(`${host}/sig/p-${run}:${sigTag}`, sigManifest, OCI_MANIFEST);
+    await c.putManifest(`${host}/sig/p-${run}:${sigTag}`, sigManifest, MT.ociManifest);
     report = await c.findSignatures(`${host}/sig/p-${run}`, pushed.digest);
     expect(report.state).toBe('signed');
     expect(report.cosignTag).toBe(sigTag);
@@ -226,10 +222,10 @@ describe.skipIf(!registries)('referrers and signatures (distribution has no refe
     const index = enc(
       JSON.stringify({
         schemaVersion: 2,
-        mediaType: OCI_INDEX,
+        mediaType: MT.ociIndex,
         manifests: [
           {
-            mediaType: OCI_MANIFEST,
+            mediaType: MT.ociManifest,
             digest: sha(sigManifest),
             size: sigManifest.length,
             artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
@@ -237,7 +233,7 @@ describe.skipIf(!registries)('referrers and signatures (distribution has no refe
         ],
       }),
     );
-    await c.putManifest(`${host}/sig/p-${run}:${pushed.digest.replace(':', '-')}`, index, OCI_INDEX);
+    await c.putManifest(`${host}/sig/p-${run}:${pushed.digest.replace(':', '-')}`, index, MT.ociIndex);
     const refs = await c.referrers(`${host}/sig/p-${run}`, pushed.digest, {
       artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
     });

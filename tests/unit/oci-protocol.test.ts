@@ -1,6 +1,8 @@
 // Protocol details driven by scripted fetches (what distribution 2.8 never sends) and a few real-registry checks.
 import { describe, expect, inject, it } from 'vitest';
-import { createRegistryClient, MANIFEST_ACCEPT, OCI_INDEX, OCI_MANIFEST } from '../../src/lib/oci';
+import { createRegistryClient, MANIFEST_ACCEPT } from '../../src/lib/oci';
+import { MT } from '../../src/lib/common';
+import { pullPolicy, pushPolicy } from '../../src/lib/kubewarden';
 import type { TestRegistries } from '../../scripts/lib/test-env.mjs';
 import { enc, run, scripted, sha, syntheticPolicy, type Handler } from './oci-helpers';
 
@@ -50,7 +52,7 @@ describe('tags and catalog pagination', () => {
   it.skipIf(!registries)('lists the real catalog', async () => {
     const r = registries!.noauth;
     const c = createRegistryClient({ baseUrl: r.url });
-    await c.pushPolicy(`127.0.0.1:${r.port}/cat/one-${run}:1`, syntheticPolicy(100));
+    await pushPolicy(c, `127.0.0.1:${r.port}/cat/one-${run}:1`, syntheticPolicy(100));
     expect(await c.catalog()).toContain(`cat/one-${run}`);
   });
 });
@@ -58,11 +60,11 @@ describe('tags and catalog pagination', () => {
 describe('manifests', () => {
   it('sends the exact Accept list and refuses more than 4 MiB', async () => {
     const big = new Uint8Array(4 * 1024 * 1024 + 1).fill(0x20);
-    const { fn, calls } = scripted(() => new Response(big, { headers: { 'Content-Type': OCI_MANIFEST } }));
+    const { fn, calls } = scripted(() => new Response(big, { headers: { 'Content-Type': MT.ociManifest } }));
     const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
     await expect(c.getManifest('r.example/x:1')).rejects.toMatchObject({ code: 'too-large' });
     expect(calls[0].headers.Accept).toBe(MANIFEST_ACCEPT);
-    await expect(c.putManifest('r.example/x:1', big, OCI_MANIFEST)).rejects.toMatchObject({
+    await expect(c.putManifest('r.example/x:1', big, MT.ociManifest)).rejects.toMatchObject({
       code: 'too-large',
     });
   });
@@ -83,9 +85,9 @@ describe('manifests', () => {
   });
 
   it('rejects a body mediaType that differs from Content-Type, and junk', async () => {
-    const body = enc(`{"schemaVersion":2,"mediaType":"${OCI_INDEX}","manifests":[]}`);
+    const body = enc(`{"schemaVersion":2,"mediaType":"${MT.ociIndex}","manifests":[]}`);
     const { fn } = scripted(
-      () => new Response(body, { headers: { 'Content-Type': `${OCI_MANIFEST}; charset=utf-8` } }),
+      () => new Response(body, { headers: { 'Content-Type': `${MT.ociManifest}; charset=utf-8` } }),
     );
     await expect(
       createRegistryClient({ baseUrl: 'https://r.example', fetch: fn }).getManifest('r.example/x:1'),
@@ -105,14 +107,14 @@ describe('manifests', () => {
     const c = createRegistryClient({ baseUrl: r.url });
     const host = `127.0.0.1:${r.port}`;
     const wasm = syntheticPolicy(500, 'indexed');
-    const pushed = await c.pushPolicy(`${host}/idx/p-${run}:m`, wasm);
+    const pushed = await pushPolicy(c, `${host}/idx/p-${run}:m`, wasm);
     const index = enc(
       JSON.stringify({
         schemaVersion: 2,
-        mediaType: OCI_INDEX,
+        mediaType: MT.ociIndex,
         manifests: [
           {
-            mediaType: OCI_MANIFEST,
+            mediaType: MT.ociManifest,
             digest: pushed.digest,
             size: pushed.manifestBytes.length,
             platform: { architecture: 'wasm', os: 'wasip1' },
@@ -120,8 +122,8 @@ describe('manifests', () => {
         ],
       }),
     );
-    await c.putManifest(`${host}/idx/p-${run}:i`, index, OCI_INDEX);
-    const pulled = await c.pullPolicy(`${host}/idx/p-${run}:i`);
+    await c.putManifest(`${host}/idx/p-${run}:i`, index, MT.ociIndex);
+    const pulled = await pullPolicy(c, `${host}/idx/p-${run}:i`);
     expect(pulled.bytes).toEqual(wasm);
     expect(pulled.indexDigest).toBe(sha(index));
     expect(pulled.digest).toBe(pushed.digest);
@@ -129,7 +131,7 @@ describe('manifests', () => {
     const odd = enc(
       JSON.stringify({
         schemaVersion: 2,
-        mediaType: OCI_MANIFEST,
+        mediaType: MT.ociManifest,
         config: {
           mediaType: 'application/vnd.wasm.config.v1+json',
           digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
@@ -144,8 +146,8 @@ describe('manifests', () => {
         ],
       }),
     );
-    await c.putManifest(`${host}/idx/p-${run}:odd`, odd, OCI_MANIFEST);
-    await expect(c.pullPolicy(`${host}/idx/p-${run}:odd`)).rejects.toMatchObject({ code: 'unsupported' });
+    await c.putManifest(`${host}/idx/p-${run}:odd`, odd, MT.ociManifest);
+    await expect(pullPolicy(c, `${host}/idx/p-${run}:odd`)).rejects.toMatchObject({ code: 'unsupported' });
   });
 });
 

@@ -1,24 +1,17 @@
-// Pure parts of the OCI library: references, challenges, token cache, tags, Link, manifests, push rules, recipes.
+// Pure parts of the OCI library: references, challenges, token cache, tags, Link, canonical JSON, CORS recipes.
 import { describe, expect, it } from 'vitest';
 import {
-  buildPolicyManifest,
   canonicalJson,
-  checkPushAllowed,
   distributionCorsConfig,
-  EMPTY_CONFIG_DIGEST,
   nextLink,
   nginxCorsRecipe,
   parseReference,
   parseWwwAuthenticate,
   RegistryError,
-  REGO_REFUSAL,
   sortTags,
   TokenCache,
-  UNANNOTATED_REFUSAL,
-  UNANNOTATED_WARNING,
 } from '../../src/lib/oci';
 import { renderNginxSite } from '../../scripts/lib/nginx.mjs';
-import { corpus, corpusDir } from './helpers';
 
 const ff = 'f'.repeat(64);
 
@@ -156,18 +149,6 @@ describe('manifests and recipes', () => {
       '{"A":null,"b":[1,{"c":"x","d":1}]}',
     );
   });
-  it('builds the kwctl layout for a synthetic module', async () => {
-    const wasm = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
-    const m = await buildPolicyManifest(wasm);
-    const json = JSON.parse(new TextDecoder().decode(m.manifestBytes));
-    expect(json).toEqual({
-      schemaVersion: 2,
-      config: { mediaType: 'application/vnd.wasm.config.v1+json', digest: EMPTY_CONFIG_DIGEST, size: 2 },
-      layers: [{ mediaType: 'application/vnd.wasm.content.layer.v1+wasm', digest: m.layerDigest, size: 8 }],
-    });
-    expect(new TextDecoder().decode(m.manifestBytes)).toMatch(/^\{"config":\{"digest"/);
-    expect(new TextDecoder().decode(m.configBytes)).toBe('{}');
-  });
   it('renders the same nginx recipe in the app and the script', () => {
     const app = nginxCorsRecipe('https://wasmlens.example', 'http://127.0.0.1:5001', '127.0.0.1:5002');
     const script = renderNginxSite({
@@ -180,66 +161,5 @@ describe('manifests and recipes', () => {
     expect(distributionCorsConfig('http://localhost:5173')).toContain(
       "Access-Control-Allow-Origin: ['http://localhost:5173']",
     );
-  });
-});
-
-describe.skipIf(!corpusDir())('corpus: push rules and exact kwctl manifests', () => {
-  it.each([
-    [
-      'kw-javy-js-sdk-demo-annotated-kwctl1.25.0.wasm',
-      433,
-      '648fd1ad3a21b131336a7061339ff2b1fe94369da402494625d5c6d9acd85422',
-      2,
-    ],
-    [
-      'kw-opa-gatekeeper-always-unhappy-annotated-kwctl1.16.1.wasm',
-      1110,
-      '201e8146beca82c596178ae5cd2e4858065bbafa4321d3e469adb19ba79dbbb3',
-      14,
-    ],
-    [
-      'kw-opa-rego-container-limits-annotated-regorodeo.wasm',
-      1014,
-      '9a734b31b7f46da1ccfa5476b0f1b672902093cbe267b96ba46ed9d96264889d',
-      9,
-    ],
-    [
-      'kw-tinygo-safe-labels-annotated-kwctl1.6.0.wasm',
-      1176,
-      'c2ea90015ce61ea6c326a99c63e77f7a7fd1bbf8149b44ca409160370df94b0c',
-      14,
-    ],
-  ])('%s', async (file, size, sha, count) => {
-    const bytes = corpus(file);
-    const check = checkPushAllowed(bytes);
-    expect(check.allowed).toBe(true);
-    const m = await buildPolicyManifest(bytes, check.annotations);
-    expect(m.manifestBytes.length).toBe(size);
-    expect(m.digest).toBe(`sha256:${sha}`);
-    expect(Object.keys(check.annotations!).length).toBe(count);
-  });
-  it('refuses unannotated policies, and Rego even when forced', () => {
-    const js = corpus('kw-javy-js-sdk-demo-unannotated.wasm');
-    expect(checkPushAllowed(js)).toMatchObject({ allowed: false, reason: UNANNOTATED_REFUSAL });
-    expect(checkPushAllowed(js, { force: true })).toMatchObject({
-      allowed: true,
-      warnings: [UNANNOTATED_WARNING],
-    });
-    const rego = corpus('kw-opa-rego-no-default-namespace-unannotated.wasm');
-    expect(checkPushAllowed(rego, { force: true })).toMatchObject({
-      allowed: false,
-      reason: REGO_REFUSAL,
-      rego: true,
-    });
-    const plugin = corpus('rust-javy-plugin-kubewarden-rustc1.86.wasm');
-    expect(checkPushAllowed(plugin).allowed).toBe(false);
-  });
-  it('drops the multi-line usage of file 6 with a warning', () => {
-    const check = checkPushAllowed(corpus('kw-javy-js-sdk-demo-annotated-kwctl1.25.0.wasm'));
-    expect(check.warnings.join('\n')).toContain('io.kubewarden.policy.usage');
-    expect(check.annotations).toEqual({
-      'io.kubewarden.kwctl': '1.25.0',
-      'io.kubewarden.policy.title': 'js-demo-policy',
-    });
   });
 });

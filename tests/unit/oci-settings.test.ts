@@ -1,12 +1,7 @@
 // The per-registry settings of oci.md §8.5 in the client (scripted fetches) and their validation in storage.
 import { describe, expect, it } from 'vitest';
-import {
-  createRegistryClient,
-  OCI_INDEX,
-  RegistryError,
-  sanitizeSettings,
-  settingsProblem,
-} from '../../src/lib/oci';
+import { createRegistryClient, RegistryError, sanitizeSettings, settingsProblem } from '../../src/lib/oci';
+import { MT } from '../../src/lib/common';
 import { scripted, sha, type Handler } from './oci-helpers';
 
 const MiB = 1024 * 1024;
@@ -147,9 +142,12 @@ describe('referrers mode', () => {
   const handler: Handler = (url) => {
     if (url.pathname.includes('/referrers/')) return new Response('404 page not found', { status: 404 });
     if (url.pathname === tagPath)
-      return new Response(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [referrer] }), {
-        headers: { 'Content-Type': OCI_INDEX },
-      });
+      return new Response(
+        JSON.stringify({ schemaVersion: 2, mediaType: MT.ociIndex, manifests: [referrer] }),
+        {
+          headers: { 'Content-Type': MT.ociIndex },
+        },
+      );
     return new Response(null, { status: 404 });
   };
   const referrers = async (referrersMode?: 'auto' | 'api' | 'tag') => {

@@ -34,3 +34,4 @@ export {
   type FluxMeta,
   type KyvernoCandidate,
 } from './layouts';
+export { ARTIFACT_EXPLANATIONS } from './explain';

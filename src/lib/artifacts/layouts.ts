@@ -1,25 +1,17 @@
 /** Builds Kyverno and Flux artifacts in their tools' layouts (oci.md §10), ready for a registry client to push. */
 import { sha256Digest } from '../common';
+import type { ArtifactBlob, BuiltArtifact as PushableArtifact } from '../oci';
 import { ArtifactError } from './errors';
 import { gzipDeterministic } from './gzip-write';
 import { MT } from './media-types';
 import { writeTar, type TarInputFile } from './tar-write';
 import { checkKyvernoPolicy, splitYamlDocuments, type PolicyIssue, type YamlDocument } from './yaml-docs';
 
-export interface BuiltBlob {
-  digest: string;
-  size: number;
-  mediaType: string;
-  bytes: Uint8Array<ArrayBuffer>;
-}
+export type BuiltBlob = ArtifactBlob;
 
-/** An artifact ready to push: blobs first (config included), then the manifest bytes. */
-export interface BuiltArtifact {
-  mediaType: string;
-  manifestBytes: Uint8Array<ArrayBuffer>;
-  manifestDigest: string;
+/** An artifact ready for lib/oci's pushArtifact, with its config blob named for callers that show it. */
+export interface BuiltArtifact extends PushableArtifact {
   config: BuiltBlob;
-  blobs: BuiltBlob[];
 }
 
 const encoder = new TextEncoder();

@@ -1,36 +1,8 @@
-/** Media types of the artifact kinds Wasmlens recognises (oci.md §10), and how each layer type is viewed. */
+/** How each layer media type is viewed, and which ones hold WebAssembly (the table itself is lib/common's `MT`). */
 
-export const MT = {
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociArtifactManifest: 'application/vnd.oci.artifact.manifest.v1+json',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerSchema1: 'application/vnd.docker.distribution.manifest.v1+json',
-  dockerSchema1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
-  ociImageConfig: 'application/vnd.oci.image.config.v1+json',
-  dockerImageConfig: 'application/vnd.docker.container.image.v1+json',
-  empty: 'application/vnd.oci.empty.v1+json',
-  kubewardenConfig: 'application/vnd.wasm.config.v1+json',
-  kubewardenLayer: 'application/vnd.wasm.content.layer.v1+wasm',
-  wasmConfigV0: 'application/vnd.wasm.config.v0+json',
-  wasmLayer: 'application/wasm',
-  soloConfig: 'application/vnd.module.wasm.config.v1+json',
-  soloLayer: 'application/vnd.module.wasm.content.layer.v1+wasm',
-  runwasiLayer: 'application/vnd.bytecodealliance.wasm.component.layer.v0+wasm',
-  kyvernoConfig: 'application/vnd.cncf.kyverno.config.v1+json',
-  kyvernoLayer: 'application/vnd.cncf.kyverno.policy.layer.v1+yaml',
-  kyvernoBundleConfig: 'application/vnd.cncf.kyverno.bundle.config.v1+json',
-  kyvernoBundleLayer: 'application/vnd.cncf.kyverno.bundle.content.v1.tar+gzip',
-  fluxConfig: 'application/vnd.cncf.flux.config.v1+json',
-  fluxLayer: 'application/vnd.cncf.flux.content.v1.tar+gzip',
-  helmConfig: 'application/vnd.cncf.helm.config.v1+json',
-  helmLayer: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip',
-  helmProvenance: 'application/vnd.cncf.helm.chart.provenance.v1.prov',
-  cosignSimpleSigning: 'application/vnd.dev.cosign.simplesigning.v1+json',
-  dsseEnvelope: 'application/vnd.dsse.envelope.v1+json',
-  sigstoreBundlePrefix: 'application/vnd.dev.sigstore.bundle',
-} as const;
+import { MT } from '../common';
+
+export { MT };
 
 /** Layer media types whose content is a WebAssembly binary. */
 export const WASM_LAYER_TYPES: readonly string[] = [

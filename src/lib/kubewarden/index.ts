@@ -33,7 +33,8 @@ export {
   type ValidateOptions,
 } from './validate';
 export { validateRule, checkResources, orderHint, ASTERISK_MESSAGE, LENGTH_MESSAGE } from './rules';
-export { isRego, isRegoExports, detectExecutionMode, type BackendGuess, type ExportLike } from './backend';
+export { isRego, isRegoExports, type ExportLike } from './backend';
+export { readPolicyModel, decideExecution, type PolicyModel, type ExecutionDecision } from './policy-model';
 export { annotate, metadataToWrite, type AnnotateOptions } from './annotate';
 export { scanHostCapabilities, detectCapabilities, type CapabilityScan } from './capabilities';
 export {
@@ -49,3 +50,17 @@ export { buildOciAnnotations, lineCount, rustTrim, type OciAnnotations } from '.
 export { scaffoldArtifactHub, ARTIFACTHUB_HEADER, type ArtifactHubOptions } from './scaffold-artifacthub';
 export { scaffoldManifest, type ManifestOptions, type ScaffoldedManifest } from './scaffold-manifest';
 export { parseMaintainers, type Maintainer } from './maintainers';
+export {
+  pushCheckFor,
+  checkPushAllowed,
+  buildPolicyArtifact,
+  pushPolicy,
+  pullPolicy,
+  UNANNOTATED_REFUSAL,
+  REGO_REFUSAL,
+  UNANNOTATED_WARNING,
+  type PushCheck,
+  type PolicyPushResult,
+  type PolicyPullResult,
+} from './policy-artifact';
+export { METADATA_EXPLANATIONS } from './explain';

@@ -68,6 +68,12 @@ export class Authenticator {
     if (opts.mode === 'anonymous') this.scheme = 'none';
   }
 
+  /** True when the user gave any credentials for this registry. */
+  get hasCredentials(): boolean {
+    const c = this.opts.credentials;
+    return this.hasUserPass || !!c?.identityToken || !!c?.registryToken;
+  }
+
   private get hasUserPass(): boolean {
     const c = this.opts.credentials;
     return !!c && c.username !== undefined && c.password !== undefined && c.username + c.password !== '';
@@ -132,6 +138,16 @@ export class Authenticator {
     );
     this.realmAllowed = this.opts.confirmRealm ? await this.opts.confirmRealm(realm.href) : true;
     return this.realmAllowed;
+  }
+
+  /** True when the user declined sending credentials to the token realm for the request that just failed. */
+  get realmDeclined(): boolean {
+    return this.realmAllowed === false;
+  }
+
+  /** Forgets a declined realm so that the next action asks again (an allowed one stays allowed). */
+  resetDeclinedRealm(): void {
+    if (this.realmAllowed === false) this.realmAllowed = null;
   }
 
   /** Gets a token for `scopes` from the realm (OAuth2 POST when holding a refresh token or asked to; else GET). */

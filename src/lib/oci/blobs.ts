@@ -83,7 +83,7 @@ export async function getBlob(
       if (got + value.length > size) {
         await reader.cancel().catch(() => {});
         throw new RegistryError(
-          'digest-mismatch',
+          'size-mismatch',
           `Blob ${digest} is larger than its descriptor says (${size} bytes); the download was stopped.`,
           { url },
         );
@@ -100,7 +100,7 @@ export async function getBlob(
   }
   if (got !== size)
     throw new RegistryError(
-      'digest-mismatch',
+      'size-mismatch',
       `Blob ${digest} has ${got} bytes, but its descriptor says ${size}.`,
       {
         url,

@@ -1,4 +1,4 @@
-/** The registry client: general OCI calls plus kwctl-compatible pushPolicy/pullPolicy, with `fetch` injected. */
+/** The registry client: the OCI distribution calls for one registry, with `fetch` injected. Knows no artifact kind. */
 import { Authenticator, type AuthMode, type Credentials } from './auth';
 import { getBlob, uploadBlob, type ProgressFn, type UploadOptions, type UploadResult } from './blobs';
 import { RegistryError } from './errors';
@@ -7,7 +7,6 @@ import type { Descriptor } from './media-types';
 import { defaultBaseUrl, parseReference, type Reference } from './reference';
 import { listReferrers, listTagsPaged, type ReferrersMode, type ReferrersResult } from './listing';
 import { findSignatures, type SignatureReport } from './signatures';
-import { pullPolicy, pushPolicy, type PullResult, type PushResult } from './policy';
 import { Transport } from './transport';
 
 export interface RegistryClientOptions {
@@ -26,6 +25,8 @@ export interface RegistryClientOptions {
   trustRange?: boolean;
   /** How referrers are found: the API, the fallback tag, or the API then the tag (default). */
   referrersMode?: ReferrersMode;
+  /** How long one request may wait for an answer (default 30 s). */
+  timeoutMs?: number;
   /** Quiet notices: registry `Warning` headers, cross-origin Locations, realm on another host, dropped annotations. */
   onWarning?: (message: string) => void;
   /** Asked before Basic credentials go to a token realm on another origin. */
@@ -57,7 +58,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
         },
         new URL(base).origin,
       );
-      t = new Transport(fetchFn, base, auth, options.onWarning);
+      t = new Transport(fetchFn, base, auth, options.onWarning, options.timeoutMs);
       transports.set(base, t);
     }
     return t;
@@ -66,6 +67,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
   const target = (ref: Reference) => ref.digest ?? ref.tag ?? 'latest';
 
   return {
+    /** Parses a reference given as text (RegistryError `invalid-reference`); a parsed one is returned as it is. */
+    reference: asRef,
     /** The transport (base URL, auth state) used for a reference. */
     transportFor,
 
@@ -154,23 +157,6 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     findSignatures: (ref: RefInput, digest: string, signal?: AbortSignal): Promise<SignatureReport> => {
       const r = asRef(ref);
       return findSignatures(transportFor(r), r.repository, digest, signal, options.referrersMode);
-    },
-    /** Pushes a policy exactly as kwctl does (refusal rules, layout, annotations). */
-    pushPolicy: (
-      ref: RefInput,
-      wasmBytes: Uint8Array,
-      o: { force?: boolean; onProgress?: ProgressFn; signal?: AbortSignal } = {},
-    ): Promise<PushResult> => {
-      const r = asRef(ref);
-      return pushPolicy(transportFor(r), r, wasmBytes, { ...upload, ...o });
-    },
-    /** Pulls a policy: resolves an index to its wasm entry, checks every digest and the wasm magic. */
-    pullPolicy: (
-      ref: RefInput,
-      o: { onProgress?: ProgressFn; signal?: AbortSignal } = {},
-    ): Promise<PullResult> => {
-      const r = asRef(ref);
-      return pullPolicy(transportFor(r), r, o);
     },
   };
 }

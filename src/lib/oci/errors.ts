@@ -2,9 +2,11 @@
 
 export type RegistryErrorCode =
   | 'network'
+  | 'timeout'
   | 'cors'
   | 'mixed-content'
   | 'unauthorized'
+  | 'realm-declined'
   | 'denied'
   | 'not-found'
   | 'digest-mismatch'

@@ -1,4 +1,4 @@
-/** Public API of the OCI registry library: references, the registry client, kwctl push/pull, auth, CORS help. */
+/** Public API of the OCI registry library: references, the registry client, artifact push/pull, auth, CORS help. */
 export { RegistryError, type RegistryErrorCode, type RegistryErrorDetail } from './errors';
 export {
   parseReference,
@@ -23,27 +23,20 @@ export {
 export type { FetchedManifest } from './manifests';
 export type { ReferrersResult, ReferrersMode } from './listing';
 export { NO_SIGNATURES, type SignatureReport } from './signatures';
-export type { PushResult, PullResult } from './policy';
-export { buildPolicyManifest, type PolicyManifest } from './policy-manifest';
 export {
-  checkPushAllowed,
-  assertPushAllowed,
-  UNANNOTATED_REFUSAL,
-  REGO_REFUSAL,
-  UNANNOTATED_WARNING,
-  type PushCheck,
-} from './push-rules';
+  pushArtifact,
+  pullArtifact,
+  type ArtifactBlob,
+  type BuiltArtifact,
+  type PushedArtifact,
+  type PulledArtifact,
+  type PullOptions,
+  type TransferOptions,
+} from './artifact';
 export { sortTags, nextLink } from './tags';
 export {
   MANIFEST_ACCEPT,
   MAX_MANIFEST_BYTES,
-  OCI_INDEX,
-  OCI_MANIFEST,
-  DOCKER_LIST,
-  DOCKER_MANIFEST,
-  WASM_CONFIG,
-  WASM_LAYER,
-  EMPTY_CONFIG_DIGEST,
   canonicalJson,
   type Descriptor,
   type Manifest,
@@ -55,5 +48,7 @@ export {
   CORS_ALLOWED_METHODS,
   CORS_EXPOSED_HEADERS,
 } from './cors-recipes';
-export { sanitizeSettings, settingsProblem, type RegistrySettings } from './settings';
+export { sanitizeSettings, settingsProblem, TIMEOUT_LIMITS, type RegistrySettings } from './settings';
+export { DEFAULT_TIMEOUT_MS } from './transport';
+export { REGISTRY_EXPLANATIONS } from './explain';
 export { diagnoseFailure, type Diagnosis, type DiagnosisCode } from './diagnose';

@@ -1,7 +1,8 @@
 /** Paged listings (tags, catalog) and referrers with the fallback tag (oci.md §6). */
 import { RegistryError, readTextCapped } from './errors';
 import { getManifest } from './manifests';
-import { isIndexType, OCI_INDEX, type Descriptor, type Manifest } from './media-types';
+import { isIndexType, MT } from '../common';
+import type { Descriptor, Manifest } from './media-types';
 import { nextLink } from './tags';
 import { repoScope, type Transport } from './transport';
 
@@ -72,7 +73,7 @@ export async function listReferrers(
         method: 'GET',
         url,
         scopes: [repoScope(repository, 'pull')],
-        headers: { Accept: OCI_INDEX },
+        headers: { Accept: MT.ociIndex },
         accept: [404, 400, 405],
         signal,
         what: 'Listing referrers',

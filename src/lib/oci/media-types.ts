@@ -1,25 +1,11 @@
-/** OCI and Docker media types, the exact manifest Accept list, and canonical JSON (oci.md §3, kubewarden.md §12.3). */
-
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-export const OCI_ARTIFACT = 'application/vnd.oci.artifact.manifest.v1+json';
-export const WASM_CONFIG = 'application/vnd.wasm.config.v1+json';
-export const WASM_LAYER = 'application/vnd.wasm.content.layer.v1+wasm';
-export const EMPTY_JSON = 'application/vnd.oci.empty.v1+json';
-/** sha256 of the two bytes `{}`: the config of every kwctl push. */
-export const EMPTY_CONFIG_DIGEST = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
+/** Manifest shapes, the exact manifest Accept list and canonical JSON (oci.md §3). Media types live in lib/common. */
+import { MANIFEST_MEDIA_TYPES } from '../common';
 
 /** The Accept value sent on every manifest GET/HEAD, exactly as oci.md §3 lists it. */
-export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST, OCI_ARTIFACT].join(
-  ', ',
-);
+export const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(', ');
 
 /** The largest manifest distribution accepts (`maxManifestBodySize`). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-
-export const isIndexType = (t: string | undefined) => t === OCI_INDEX || t === DOCKER_LIST;
 
 /** A content descriptor (IS descriptor.md). */
 export interface Descriptor {

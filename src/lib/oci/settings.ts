@@ -14,7 +14,14 @@ export interface RegistrySettings {
   /** False: ignore `Range` on chunk answers and trust our own offset. Absent means true. */
   trustRange?: boolean;
   referrersMode?: ReferrersMode;
+  /** Seconds one request may wait for the registry's answer (absent: 30 s), within TIMEOUT_LIMITS. */
+  timeoutSeconds?: number;
 }
+
+/** A request timeout a user may set: a second is the least a real registry needs, an hour the most worth waiting. */
+export const TIMEOUT_LIMITS = { min: 1, max: 3600 } as const;
+const timeoutOk = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && v >= TIMEOUT_LIMITS.min && v <= TIMEOUT_LIMITS.max;
 
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'anonymous', 'basic', 'bearer', 'oauth2'];
 const UPLOAD_MODES: readonly NonNullable<UploadOptions['mode']>[] = ['auto', 'monolithic', 'chunked'];
@@ -48,6 +55,8 @@ export function settingsProblem(s: RegistrySettings): string | null {
     return `Unknown referrers mode "${s.referrersMode}".`;
   if (s.chunkSize !== undefined && !chunkSizeOk(s.chunkSize))
     return `The chunk size must be a whole number of bytes from ${CHUNK_SIZE_LIMITS.min} to ${CHUNK_SIZE_LIMITS.max}.`;
+  if (s.timeoutSeconds !== undefined && !timeoutOk(s.timeoutSeconds))
+    return `The request timeout must be from ${TIMEOUT_LIMITS.min} to ${TIMEOUT_LIMITS.max} seconds.`;
   const endpoint = s.tokenEndpoint?.trim();
   return endpoint ? endpointProblem(endpoint) : null;
 }
@@ -70,5 +79,6 @@ export function sanitizeSettings(value: unknown): RegistrySettings {
   if (v.trustRange === false) out.trustRange = false;
   if (isOneOf(REFERRERS_MODES, v.referrersMode) && v.referrersMode !== 'auto')
     out.referrersMode = v.referrersMode;
+  if (timeoutOk(v.timeoutSeconds)) out.timeoutSeconds = v.timeoutSeconds;
   return out;
 }

@@ -1,6 +1,10 @@
 /** One registry request: credentials only to the registry origin, one retry after a 401, errors mapped to codes. */
 import { Authenticator } from './auth';
-import { RegistryError, errorFromResponse, type RegistryErrorCode } from './errors';
+import { RegistryError, errorFromResponse } from './errors';
+import { isLoopbackHost } from './reference';
+
+/** How long a request may wait for the registry's answer (headers) before it fails with `timeout`. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface RequestSpec {
   method: string;
@@ -24,6 +28,7 @@ export class Transport {
     readonly baseUrl: string,
     readonly auth: Authenticator,
     readonly onWarning?: (message: string) => void,
+    readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
   ) {
     this.origin = new URL(baseUrl).origin;
   }
@@ -56,14 +61,26 @@ export class Transport {
       authz = await this.auth.answer(res, spec.scopes, spec.signal, authz);
       res = await this.raw(spec, authz);
       if (res.status === 401) {
-        // A second 401 with the credentials we chose: wrong password, or a token without the needed scope.
-        const denied = /insufficient_scope/.test(res.headers.get('www-authenticate') ?? '');
+        // A second 401 with the credentials we chose: wrong password, or a token without the needed scope. Without
+        // credentials, a missing scope means "sign in", not "your account lacks permission".
+        const denied =
+          this.auth.hasCredentials && /insufficient_scope/.test(res.headers.get('www-authenticate') ?? '');
         const e = await errorFromResponse(res, spec.what);
+        if (this.auth.realmDeclined) {
+          this.auth.resetDeclinedRealm();
+          throw new RegistryError(
+            'realm-declined',
+            `${spec.what} failed: the credentials were not sent to the registry's token service, and without them the registry refused (HTTP 401).`,
+            { status: 401, url: spec.url, detail: e.detail },
+          );
+        }
         throw new RegistryError(
           denied ? 'denied' : 'unauthorized',
           denied
             ? `${spec.what} was denied: these credentials lack permission (${spec.scopes.join(' ')}).`
-            : `${spec.what} failed: the registry did not accept the credentials (HTTP 401).`,
+            : this.auth.hasCredentials
+              ? `${spec.what} failed: the registry did not accept the credentials (HTTP 401).`
+              : `${spec.what} failed: the registry requires credentials (HTTP 401).`,
           { status: 401, url: spec.url, detail: e.detail },
         );
       }
@@ -75,11 +92,25 @@ export class Transport {
     throw await errorFromResponse(res, spec.what);
   }
 
-  /** One fetch with `credentials: 'omit'`; the Authorization header only on the registry origin. */
+  /**
+   * One fetch with `credentials: 'omit'`; the Authorization header only on the registry origin. Fails with `timeout`
+   * when no answer arrives within the registry's limit, and with `mixed-content` before sending what the browser
+   * would block anyway (an https page calling plain http on another machine).
+   */
   async raw(spec: RequestSpec, authz: string | null): Promise<Response> {
     const headers: Record<string, string> = { ...spec.headers };
-    if (authz && new URL(spec.url).origin === this.origin) headers.Authorization = authz;
+    const target = new URL(spec.url);
+    if (authz && target.origin === this.origin) headers.Authorization = authz;
     if (spec.signal?.aborted) throw abortErr(spec.url);
+    if (pageIsHttps() && target.protocol === 'http:' && !isLoopbackHost(target.host))
+      throw new RegistryError(
+        'mixed-content',
+        `${spec.what} was blocked: this page is https and ${target.origin} is plain http.`,
+        { url: spec.url },
+      );
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout.signal]) : timeout.signal;
     try {
       return await this.fetchFn(spec.url, {
         method: spec.method,
@@ -88,19 +119,30 @@ export class Transport {
         body: spec.body instanceof Uint8Array ? new Blob([spec.body]) : spec.body,
         credentials: 'omit',
         redirect: 'follow',
-        signal: spec.signal,
+        signal,
       });
     } catch (e) {
       if (spec.signal?.aborted) throw abortErr(spec.url);
-      const code: RegistryErrorCode = 'network';
+      if (timeout.signal.aborted)
+        throw new RegistryError(
+          'timeout',
+          `${spec.what} failed: ${target.origin} did not answer within ${Math.round(this.timeoutMs / 1000)} s.`,
+          { url: spec.url, cause: e },
+        );
       throw new RegistryError(
-        code,
-        `${spec.what} failed: ${new URL(spec.url).origin} could not be reached, or the browser blocked the ` +
-          `answer (CORS). Use "Diagnose" to find out which.`,
+        'network',
+        `${spec.what} failed: ${target.origin} could not be reached, or the browser blocked the answer.`,
         { url: spec.url, cause: e },
       );
+    } finally {
+      clearTimeout(timer);
     }
   }
+}
+
+/** True in a page or worker served over https (never in Node, whose `location` is undefined). */
+function pageIsHttps(): boolean {
+  return (globalThis as { location?: { protocol?: string } }).location?.protocol === 'https:';
 }
 
 function abortErr(url: string) {

@@ -29,7 +29,7 @@ export {
 } from './verdict';
 export { readAdmissionRequest, readSettings, parseDocument, type JsonObject } from './request';
 export { REQUEST_TEMPLATES, createPodReview, pod, type RequestTemplate } from './templates';
-export { policyRunInfo, type PolicyRunInfo } from './policy-info';
+export { policyRunInfo, runInfoFromModel, type PolicyRunInfo } from './policy-info';
 export { RUNTIME_MODES, type RuntimeMode, type EvaluateInput, type EvaluationResult } from './types';
 export { evaluatePolicy, runJob, type RuntimeJob, type JobReply } from './job';
 export {
@@ -41,3 +41,4 @@ export {
   type WorkerPort,
   type RunOptions,
 } from './worker-runner';
+export { RUNTIME_EXPLANATIONS } from './explain';

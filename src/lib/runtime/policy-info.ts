@@ -1,6 +1,6 @@
-/** Works out how to run a module: the execution mode and policy type from its metadata, or from its imports/exports. */
-import { isRegoExports, readMetadata, type Metadata } from '../kubewarden';
-import { decodeExports, decodeImports, parseWasm } from '../wasm';
+/** How to run a module: the policy model's execution mode, policy type and mutating flag, as the runtime needs them. */
+import { readPolicyModel, type PolicyModel } from '../kubewarden';
+import { parseWasm } from '../wasm';
 import { RUNTIME_MODES, type RuntimeMode } from './types';
 
 export interface PolicyRunInfo {
@@ -8,7 +8,7 @@ export interface PolicyRunInfo {
   mode: RuntimeMode;
   policyType: 'kubernetes' | 'raw';
   mutating: boolean;
-  /** Whether the mode came from the metadata (else it was guessed from the module's shape). */
+  /** Whether the mode came from the metadata (else it was decided from the module's shape). */
   fromMetadata: boolean;
   /** Any `opa_` export: the module is Rego (opa or gatekeeper, which exports cannot tell apart). */
   isRego: boolean;
@@ -16,40 +16,20 @@ export interface PolicyRunInfo {
   reason: string;
 }
 
-/** The mode, policy type and mutating flag from the metadata (kubewarden's reader); without it, from the module's shape. */
-export function policyRunInfo(bytes: Uint8Array): PolicyRunInfo {
-  const info = parseWasm(bytes);
-  const exports = decodeExports(bytes, info).map((e) => e.name);
-  const imports = decodeImports(bytes, info);
-  const isRego = isRegoExports(exports);
-  let metadata: Metadata | undefined;
-  try {
-    metadata = readMetadata(bytes, info)?.metadata;
-  } catch {
-    // Unreadable metadata: the Inspect view reports it; here we fall back to the module's shape.
-  }
-  const mode = RUNTIME_MODES.find((m) => m === metadata?.executionMode);
-  if (metadata && mode)
-    return {
-      mode,
-      policyType: metadata.policyType === 'raw' ? 'raw' : 'kubernetes',
-      mutating: metadata.mutating === true,
-      fromMetadata: true,
-      isRego,
-      reason: `executionMode ${mode} from the policy's metadata`,
-    };
-  const guess = (mode: RuntimeMode, reason: string): PolicyRunInfo => ({
+/** The run settings of a policy model (the app's one reading of the module). */
+export function runInfoFromModel(model: PolicyModel): PolicyRunInfo {
+  const mode = RUNTIME_MODES.find((m) => m === model.execution.mode) ?? 'kubewarden-wapc';
+  return {
     mode,
-    policyType: 'kubernetes',
-    mutating: false,
-    fromMetadata: false,
-    isRego,
-    reason,
-  });
-  if (isRego)
-    return guess('opa', 'no metadata; the module has opa_ exports, so it is Rego (opa or gatekeeper)');
-  if (exports.includes('__guest_call') || imports.some((i) => i.module === 'wapc'))
-    return guess('kubewarden-wapc', 'no metadata; the module is a waPC guest');
-  if (exports.includes('_start')) return guess('wasi', 'no metadata; the module is a WASI program');
-  return guess('kubewarden-wapc', 'no metadata; assuming waPC (the default execution mode)');
+    policyType: model.metadata?.policyType === 'raw' ? 'raw' : 'kubernetes',
+    mutating: model.metadata?.mutating === true,
+    fromMetadata: model.execution.fromMetadata,
+    isRego: model.rego,
+    reason: model.execution.reason,
+  };
+}
+
+/** {@link runInfoFromModel} for bytes alone (tests, workers). */
+export function policyRunInfo(bytes: Uint8Array): PolicyRunInfo {
+  return runInfoFromModel(readPolicyModel(bytes, parseWasm(bytes)));
 }

@@ -9,3 +9,4 @@ export {
   type ToolRequest,
   type ToolResponse,
 } from './protocol';
+export { TOOLS_EXPLANATIONS } from './explain';

@@ -41,3 +41,4 @@ export {
   type DecodedCustom,
   type CustomSectionView,
 } from './describe';
+export { WASM_EXPLANATIONS } from './explain';

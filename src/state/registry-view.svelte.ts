@@ -1,0 +1,228 @@
+/**
+ * The Registry view's state: the push and pull references as the user typed them, "Push anyway", and the push,
+ * pull, tag-list and signature results, each tied to the file and reference it is about. It lives for the page,
+ * so switching views keeps what was typed; a result disappears when its file or reference is no longer on screen.
+ */
+import { KEY_OCI_URL, KEY_VERSION, pushPolicy, pullPolicy, type PolicyModel } from '../lib/kubewarden';
+import { parseReference, sortTags, type Reference, type SignatureReport } from '../lib/oci';
+import { appDocument, router } from './app.svelte';
+import { connections } from './connections.svelte';
+import type { OpenDocument } from './document.svelte';
+import { Operation, type Subject } from './operation.svelte';
+import { policyOf } from './policy';
+
+export interface PushResult {
+  digest: string;
+  immutableRef: string;
+  /** The reference as pushed, with its tag. */
+  reference: string;
+}
+
+export interface TagList {
+  registry: string;
+  repository: string;
+  tags: string[];
+}
+
+export interface SignatureLines {
+  lines: string[];
+  state: SignatureReport['state'];
+  manifestDigest: string;
+}
+
+/** A file name as a repository path component: lowercase, [a-z0-9._-], no leading or trailing separator. */
+export function repositoryStem(fileName: string): string {
+  return (
+    fileName
+      .replace(/\.wasm$/i, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'policy'
+  );
+}
+
+/**
+ * The reference a push suggests, as kwctl users tag: the default registry, the repository path of the policy's
+ * `io.kubewarden.policy.ociUrl` (else `policies/<file name>`), and `v<io.kubewarden.policy.version>` (else `latest`).
+ */
+export function suggestPushReference(
+  registry: string,
+  fileName: string,
+  policy: Pick<PolicyModel, 'metadata'> | null,
+): string {
+  const annotations = policy?.metadata?.annotations ?? {};
+  let repository = `policies/${repositoryStem(fileName)}`;
+  const ociUrl = annotations[KEY_OCI_URL]?.trim();
+  if (ociUrl) {
+    try {
+      repository = parseReference(ociUrl).repository;
+    } catch {
+      // An ociUrl that is not a reference gives no repository; the file name does.
+    }
+  }
+  const version = annotations[KEY_VERSION]?.trim().replace(/^v/, '');
+  const tag = version && /^[A-Za-z0-9_][A-Za-z0-9._-]{0,126}$/.test(version) ? `v${version}` : 'latest';
+  return `${registry}/${repository}:${tag}`;
+}
+
+const explainFor = (e: unknown, subject: Subject, signal: AbortSignal) =>
+  connections.explain(e, subject.reference, signal);
+
+export class RegistryViewState {
+  /** What the user typed; null until they type, so the suggestion shows (and follows the open file) until then. */
+  pushTyped = $state<string | null>(null);
+  pullTyped = $state<string | null>(null);
+  /** "Push anyway" applies to the file it was ticked for, never to the next one. */
+  private forcedBytes = $state.raw<Uint8Array | null>(null);
+
+  readonly push = new Operation<PushResult>(explainFor);
+  readonly pull = new Operation<{ reference: string }>(explainFor);
+  readonly tags = new Operation<TagList>(explainFor);
+  readonly signatures = new Operation<SignatureLines>(explainFor);
+
+  /** The suggested push target for a document, or '' when there is no reachable default registry. */
+  suggestedPush(doc: OpenDocument): string {
+    const local = connections.defaultRegistry;
+    if (!local?.reachable || !doc.bytes) return '';
+    return suggestPushReference(local.host, doc.name, policyOf(doc));
+  }
+
+  /** The repository of the default registry to suggest for a pull, or ''. */
+  suggestedPull(doc: OpenDocument): string {
+    const local = connections.defaultRegistry;
+    return local?.reachable ? suggestPushReference(local.host, doc.name || 'policy', policyOf(doc)) : '';
+  }
+
+  pushReference(doc: OpenDocument): string {
+    return this.pushTyped ?? this.suggestedPush(doc);
+  }
+
+  pullReference(doc: OpenDocument): string {
+    return this.pullTyped ?? this.suggestedPull(doc);
+  }
+
+  isForced(doc: OpenDocument): boolean {
+    return !!doc.bytes && this.forcedBytes === doc.bytes;
+  }
+
+  setForced(doc: OpenDocument, on: boolean): void {
+    this.forcedBytes = on ? doc.bytes : null;
+  }
+
+  /** Pushes the open policy in kwctl's layout; kwctl's refusals come back as an explained failure. */
+  async pushOpenPolicy(doc: OpenDocument): Promise<void> {
+    const bytes = doc.bytes;
+    const reference = this.pushReference(doc).trim();
+    if (!bytes || !reference) return;
+    const check = policyOf(doc)?.pushCheck(this.isForced(doc));
+    await this.push.run({ reference, bytes }, async (signal, onProgress) => {
+      const ref = parseReference(reference);
+      const client = connections.clientFor(ref);
+      const pushed = await pushPolicy(client, ref, bytes, { check, signal, onProgress });
+      return { digest: pushed.digest, immutableRef: pushed.immutableRef, reference: ref.canonical };
+    });
+  }
+
+  /** Pulls a policy by reference, opens it (then Inspect) and looks for its signatures. */
+  async pullAndOpen(reference: string): Promise<void> {
+    const text = reference.trim();
+    if (!text) return;
+    const state = await this.pull.run({ reference: text }, async (signal, onProgress) => {
+      const ref = parseReference(text);
+      const pulled = await pullPolicy(connections.clientFor(ref), ref, { signal, onProgress });
+      await appDocument.openBytes(`${ref.repository.split('/').pop() ?? 'policy'}.wasm`, pulled.bytes, {
+        kind: 'registry',
+        reference: ref.canonical,
+        digest: pulled.layer.digest,
+        manifestDigest: pulled.digest,
+      });
+      if (appDocument.error) throw new Error(`${appDocument.name}: ${appDocument.error.message}`);
+      return { reference: ref.canonical };
+    });
+    if (state.status !== 'done' || appDocument.source.kind !== 'registry') return;
+    const { reference: pulledRef, manifestDigest } = appDocument.source;
+    router.go('inspect');
+    if (manifestDigest) void this.findSignatures(pulledRef, manifestDigest);
+  }
+
+  /** Pulls one tag of a listed repository; the pull field shows what is being pulled. */
+  openTag(list: TagList, tag: string): Promise<void> {
+    const reference = `${list.registry}/${list.repository}:${tag}`;
+    this.pullTyped = reference;
+    return this.pullAndOpen(reference);
+  }
+
+  /** Lists a repository's tags, sorted semver-aware. */
+  async listTags(reference: string): Promise<void> {
+    const text = reference.trim();
+    if (!text) return;
+    await this.tags.run({ reference: text }, async (signal) => {
+      const ref = parseReference(text);
+      const tags = await connections.clientFor(ref).listTags(ref, signal);
+      return { registry: ref.registry, repository: ref.repository, tags: sortTags(tags) };
+    });
+  }
+
+  /** Looks for cosign signatures and signature referrers of a manifest. */
+  async findSignatures(reference: string, manifestDigest: string): Promise<void> {
+    await this.signatures.run({ reference: `${reference}@${manifestDigest}` }, async (signal) => {
+      const ref = parseReference(reference);
+      const report = await connections.clientFor(ref).findSignatures(ref, manifestDigest, signal);
+      return { ...describeSignatures(report), manifestDigest };
+    });
+  }
+
+  /** The push result or failure for what is on screen now: the open file and the push reference. */
+  visiblePush(doc: OpenDocument) {
+    const s = this.push.state;
+    if (!s.subject || s.subject.bytes !== doc.bytes) return null;
+    if (s.status !== 'running' && s.subject.reference !== this.pushReference(doc).trim()) return null;
+    return s;
+  }
+
+  /** The pull failure while the pull field still holds the reference it was about. */
+  visiblePull(doc: OpenDocument) {
+    const s = this.pull.state;
+    if (!s.subject) return null;
+    if (s.status !== 'running' && s.subject.reference !== this.pullReference(doc).trim()) return null;
+    return s;
+  }
+
+  /** The tag list while the pull field names the same repository. */
+  visibleTags(doc: OpenDocument) {
+    const s = this.tags.state;
+    if (!s.subject || s.status === 'running') return s.subject ? s : null;
+    return sameRepository(s.subject.reference, this.pullReference(doc)) ? s : null;
+  }
+
+  /**
+   * Leaving the view cancels what only this view shows (a pull, a tag list). A push goes on and its result waits for
+   * the user; so does a signature lookup, which a pull starts just as it leaves for Inspect.
+   */
+  leave(): void {
+    this.pull.cancel();
+    this.tags.cancel();
+  }
+}
+
+function sameRepository(a: string, b: string): boolean {
+  try {
+    const x: Reference = parseReference(a);
+    const y: Reference = parseReference(b);
+    return x.registry === y.registry && x.repository === y.repository;
+  } catch {
+    return false;
+  }
+}
+
+/** The library's signature report as lines: kwctl's message first, then what was found. */
+function describeSignatures(report: SignatureReport): Omit<SignatureLines, 'manifestDigest'> {
+  const lines = [report.message];
+  if (report.cosignTag) lines.push(`cosign signature tag: ${report.cosignTag}`);
+  for (const d of report.referrers)
+    lines.push(`referrer ${d.artifactType ?? d.mediaType}: ${d.digest} (${d.size} B)`);
+  return { lines, state: report.state };
+}
+
+/** The Registry view's state, kept for the page. */
+export const registryView = new RegistryViewState();
