@@ -35,8 +35,7 @@ export type BundleContent =
   | { kind: 'dsse'; payloadType: string; payload: Uint8Array; signature: Uint8Array };
 
 export type VerificationMaterial =
-  | { kind: 'certificate'; certificates: Certificate[] }
-  | { kind: 'public-key'; hint: string };
+  { kind: 'certificate'; certificates: Certificate[] } | { kind: 'public-key'; hint: string };
 
 export interface Bundle {
   mediaType: string;
@@ -68,7 +67,8 @@ function arr(v: unknown, where: string, max = 1000): unknown[] {
 function int64(v: unknown, where: string, required = true): bigint {
   if (v === undefined && !required) return 0n;
   const s = typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : v;
-  if (typeof s !== 'string' || !/^\d{1,19}$/.test(s)) fail('bundle', `${where} is not a non-negative integer`);
+  if (typeof s !== 'string' || !/^\d{1,19}$/.test(s))
+    fail('bundle', `${where} is not a non-negative integer`);
   return BigInt(s);
 }
 
@@ -83,16 +83,23 @@ const b64 = (v: unknown, where: string) => fromBase64(v, where, 'bundle');
 export function bundleVersion(mediaType: unknown): BundleVersion {
   const m =
     typeof mediaType === 'string'
-      ? /^application\/vnd\.dev\.sigstore\.bundle(?:\+json;version=(0\.[123])|\.v(0\.3)\+json)$/.exec(mediaType)
+      ? /^application\/vnd\.dev\.sigstore\.bundle(?:\+json;version=(0\.[123])|\.v(0\.3)\+json)$/.exec(
+          mediaType,
+        )
       : null;
-  if (!m) fail('bundle', `mediaType ${JSON.stringify(mediaType)?.slice(0, 100)} is not a Sigstore bundle media type (v0.1, v0.2 or v0.3)`);
+  if (!m)
+    fail(
+      'bundle',
+      `mediaType ${JSON.stringify(mediaType)?.slice(0, 100)} is not a Sigstore bundle media type (v0.1, v0.2 or v0.3)`,
+    );
   return (m[1] ?? m[2]) as BundleVersion;
 }
 
 function parseEntry(v: unknown, where: string): TlogEntry {
   const e = obj(v, where);
   const kv = obj(e.kindVersion, `${where}.kindVersion`);
-  const promise = e.inclusionPromise === undefined ? null : obj(e.inclusionPromise, `${where}.inclusionPromise`);
+  const promise =
+    e.inclusionPromise === undefined ? null : obj(e.inclusionPromise, `${where}.inclusionPromise`);
   const proof = e.inclusionProof === undefined ? null : obj(e.inclusionProof, `${where}.inclusionProof`);
   const it = int64(e.integratedTime, `${where}.integratedTime`, false);
   if (it > BigInt(Number.MAX_SAFE_INTEGER)) fail('bundle', `${where}.integratedTime is out of range`);
@@ -102,14 +109,21 @@ function parseEntry(v: unknown, where: string): TlogEntry {
     kind: str(kv.kind, `${where}.kindVersion.kind`),
     version: str(kv.version, `${where}.kindVersion.version`),
     integratedTime: Number(it),
-    inclusionPromise: promise ? b64(promise.signedEntryTimestamp, `${where}.inclusionPromise.signedEntryTimestamp`) : null,
+    inclusionPromise: promise
+      ? b64(promise.signedEntryTimestamp, `${where}.inclusionPromise.signedEntryTimestamp`)
+      : null,
     inclusionProof: proof
       ? {
           logIndex: int64(proof.logIndex, `${where}.inclusionProof.logIndex`),
           rootHash: b64(proof.rootHash, `${where}.inclusionProof.rootHash`),
           treeSize: int64(proof.treeSize, `${where}.inclusionProof.treeSize`),
-          hashes: arr(proof.hashes ?? [], `${where}.inclusionProof.hashes`, 64).map((h, i) => b64(h, `${where}.inclusionProof.hashes[${i}]`)),
-          checkpoint: str(obj(proof.checkpoint, `${where}.inclusionProof.checkpoint`).envelope, `${where}.inclusionProof.checkpoint.envelope`),
+          hashes: arr(proof.hashes ?? [], `${where}.inclusionProof.hashes`, 64).map((h, i) =>
+            b64(h, `${where}.inclusionProof.hashes[${i}]`),
+          ),
+          checkpoint: str(
+            obj(proof.checkpoint, `${where}.inclusionProof.checkpoint`).envelope,
+            `${where}.inclusionProof.checkpoint.envelope`,
+          ),
         }
       : null,
     canonicalizedBody: b64(e.canonicalizedBody, `${where}.canonicalizedBody`),
@@ -117,7 +131,8 @@ function parseEntry(v: unknown, where: string): TlogEntry {
 }
 
 function parseContent(b: Obj): BundleContent {
-  if (b.messageSignature !== undefined && b.dsseEnvelope !== undefined) fail('bundle', 'the bundle has both messageSignature and dsseEnvelope');
+  if (b.messageSignature !== undefined && b.dsseEnvelope !== undefined)
+    fail('bundle', 'the bundle has both messageSignature and dsseEnvelope');
   if (b.messageSignature !== undefined) {
     const m = obj(b.messageSignature, 'messageSignature');
     const md = obj(m.messageDigest, 'messageSignature.messageDigest');
@@ -125,12 +140,18 @@ function parseContent(b: Obj): BundleContent {
     const signature = b64(m.signature, 'messageSignature.signature');
     if (digest.length === 0) fail('bundle', 'messageSignature.messageDigest.digest is empty');
     if (signature.length === 0) fail('bundle', 'messageSignature.signature is empty');
-    return { kind: 'message', algorithm: typeof md.algorithm === 'string' ? md.algorithm : 'SHA2_256', digest, signature };
+    return {
+      kind: 'message',
+      algorithm: typeof md.algorithm === 'string' ? md.algorithm : 'SHA2_256',
+      digest,
+      signature,
+    };
   }
   if (b.dsseEnvelope !== undefined) {
     const d = obj(b.dsseEnvelope, 'dsseEnvelope');
     const sigs = arr(d.signatures, 'dsseEnvelope.signatures');
-    if (sigs.length !== 1) fail('bundle', `dsseEnvelope has ${sigs.length} signatures; a bundle carries exactly one`);
+    if (sigs.length !== 1)
+      fail('bundle', `dsseEnvelope has ${sigs.length} signatures; a bundle carries exactly one`);
     const payload = b64(d.payload, 'dsseEnvelope.payload');
     if (payload.length === 0) fail('bundle', 'dsseEnvelope.payload is empty');
     const signature = b64(obj(sigs[0], 'dsseEnvelope.signatures[0]').sig, 'dsseEnvelope.signatures[0].sig');
@@ -141,13 +162,23 @@ function parseContent(b: Obj): BundleContent {
 }
 
 function parseMaterial(vm: Obj, version: BundleVersion): VerificationMaterial {
-  const cert = (v: unknown, where: string) => parseCertificate(b64(obj(v, where).rawBytes, `${where}.rawBytes`), where);
-  if (vm.certificate !== undefined) return { kind: 'certificate', certificates: [cert(vm.certificate, 'verificationMaterial.certificate')] };
+  const cert = (v: unknown, where: string) =>
+    parseCertificate(b64(obj(v, where).rawBytes, `${where}.rawBytes`), where);
+  if (vm.certificate !== undefined)
+    return { kind: 'certificate', certificates: [cert(vm.certificate, 'verificationMaterial.certificate')] };
   if (vm.x509CertificateChain !== undefined) {
-    if (version === '0.3') fail('bundle', 'a v0.3 bundle must carry a single certificate, not x509CertificateChain');
-    const certs = arr(obj(vm.x509CertificateChain, 'x509CertificateChain').certificates, 'x509CertificateChain.certificates', 10);
+    if (version === '0.3')
+      fail('bundle', 'a v0.3 bundle must carry a single certificate, not x509CertificateChain');
+    const certs = arr(
+      obj(vm.x509CertificateChain, 'x509CertificateChain').certificates,
+      'x509CertificateChain.certificates',
+      10,
+    );
     if (certs.length === 0) fail('bundle', 'x509CertificateChain.certificates is empty');
-    return { kind: 'certificate', certificates: certs.map((c, i) => cert(c, `x509CertificateChain.certificates[${i}]`)) };
+    return {
+      kind: 'certificate',
+      certificates: certs.map((c, i) => cert(c, `x509CertificateChain.certificates[${i}]`)),
+    };
   }
   if (vm.publicKey !== undefined) {
     const hint = obj(vm.publicKey, 'verificationMaterial.publicKey').hint;
@@ -161,7 +192,8 @@ export function parseBundle(input: unknown): Bundle {
   let json = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
     const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
-    if (text.length > MAX_BUNDLE_CHARS) fail('bundle', `the bundle is ${text.length} characters, more than ${MAX_BUNDLE_CHARS}`);
+    if (text.length > MAX_BUNDLE_CHARS)
+      fail('bundle', `the bundle is ${text.length} characters, more than ${MAX_BUNDLE_CHARS}`);
     try {
       json = JSON.parse(text);
     } catch (e) {
@@ -171,12 +203,19 @@ export function parseBundle(input: unknown): Bundle {
   const b = obj(json, 'the bundle');
   const version = bundleVersion(b.mediaType);
   const vm = obj(b.verificationMaterial, 'verificationMaterial');
-  const tlogEntries = arr(vm.tlogEntries ?? [], 'verificationMaterial.tlogEntries', 16).map((e, i) => parseEntry(e, `tlogEntries[${i}]`));
+  const tlogEntries = arr(vm.tlogEntries ?? [], 'verificationMaterial.tlogEntries', 16).map((e, i) =>
+    parseEntry(e, `tlogEntries[${i}]`),
+  );
   for (const [i, e] of tlogEntries.entries()) {
-    if (version === '0.1' && !e.inclusionPromise) fail('bundle', `tlogEntries[${i}] has no inclusionPromise, which a v0.1 bundle requires`);
-    if (version !== '0.1' && !e.inclusionProof) fail('bundle', `tlogEntries[${i}] has no inclusionProof, which a v${version} bundle requires`);
+    if (version === '0.1' && !e.inclusionPromise)
+      fail('bundle', `tlogEntries[${i}] has no inclusionPromise, which a v0.1 bundle requires`);
+    if (version !== '0.1' && !e.inclusionProof)
+      fail('bundle', `tlogEntries[${i}] has no inclusionProof, which a v${version} bundle requires`);
   }
-  const tvd = vm.timestampVerificationData === undefined ? {} : obj(vm.timestampVerificationData, 'timestampVerificationData');
+  const tvd =
+    vm.timestampVerificationData === undefined
+      ? {}
+      : obj(vm.timestampVerificationData, 'timestampVerificationData');
   const timestamps = arr(tvd.rfc3161Timestamps ?? [], 'rfc3161Timestamps', 16).map((t, i) =>
     b64(obj(t, `rfc3161Timestamps[${i}]`).signedTimestamp, `rfc3161Timestamps[${i}].signedTimestamp`),
   );

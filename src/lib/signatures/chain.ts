@@ -77,7 +77,10 @@ export async function verifyChain(
   };
   await walk(leaf, [leaf]);
   if (paths.length === 0) {
-    fail(check, `the certificate "${leaf.subjectText || '(empty subject)'}" issued by "${leaf.issuerText}" does not chain to a trusted CA`);
+    fail(
+      check,
+      `the certificate "${leaf.subjectText || '(empty subject)'}" issued by "${leaf.issuerText}" does not chain to a trusted CA`,
+    );
   }
   const path = paths.reduce((a, b) => (b.length < a.length ? b : a));
   checkPath(path, at, check);
@@ -90,9 +93,11 @@ function checkPath(path: Certificate[], at: Date, check: SignatureCheck): void {
     const unknown = c.extensions.find((e) => e.critical && !HANDLED_EXTENSIONS.has(e.oid));
     if (unknown) fail(check, `${name} has an unknown critical extension ${unknown.oid}`);
     if (i > 0 && !isCa(c)) fail(check, `${name} is not allowed to issue certificates`);
-    if (i > 0 && !bytesEqual(path[i - 1]!.issuer, c.subject)) fail(check, `${name} is not the issuer named by the certificate below it`);
+    if (i > 0 && !bytesEqual(path[i - 1]!.issuer, c.subject))
+      fail(check, `${name} is not the issuer named by the certificate below it`);
     const pathLen = c.basicConstraints?.pathLen;
-    if (i > 0 && pathLen != null && pathLen < i - 1) fail(check, `${name} allows ${pathLen} intermediate CAs below it, the path has ${i - 1}`);
+    if (i > 0 && pathLen != null && pathLen < i - 1)
+      fail(check, `${name} allows ${pathLen} intermediate CAs below it, the path has ${i - 1}`);
     if (at < c.notBefore || at > c.notAfter) {
       fail(check, `${name} is valid from ${iso(c.notBefore)} to ${iso(c.notAfter)}, not at ${iso(at)}`);
     }

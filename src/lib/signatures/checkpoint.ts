@@ -20,11 +20,15 @@ const logName = (url: string) => url.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/
 
 /** Parses the note and checks that a log of `logs` signed it; returns the checkpoint body. */
 export async function verifyCheckpoint(envelope: unknown, logs: TransparencyLog[]): Promise<Checkpoint> {
-  if (typeof envelope !== 'string' || envelope.length > 64 * 1024) fail('tlog', 'the checkpoint is missing or too long');
+  if (typeof envelope !== 'string' || envelope.length > 64 * 1024)
+    fail('tlog', 'the checkpoint is missing or too long');
   const split = envelope.indexOf('\n\n');
   if (split < 0) fail('tlog', 'the checkpoint has no blank line between the note and its signatures');
   const note = envelope.slice(0, split + 1);
-  const sigLines = envelope.slice(split + 2).split('\n').filter((l) => l !== '');
+  const sigLines = envelope
+    .slice(split + 2)
+    .split('\n')
+    .filter((l) => l !== '');
   if (sigLines.length === 0 || sigLines.length > 32) fail('tlog', 'the checkpoint has no signatures');
   let verified = false;
   for (const line of sigLines) {
@@ -42,6 +46,11 @@ export async function verifyCheckpoint(envelope: unknown, logs: TransparencyLog[
   if (!verified) fail('tlog', 'no checkpoint signature verifies with a Rekor key of the trusted root');
   const lines = note.trimEnd().split('\n');
   if (lines.length < 3) fail('tlog', 'the checkpoint note has fewer than three lines');
-  if (!/^\d{1,20}$/.test(lines[1]!)) fail('tlog', `checkpoint tree size "${lines[1]!.slice(0, 30)}" is not a number`);
-  return { origin: lines[0]!, size: BigInt(lines[1]!), rootHash: fromBase64(lines[2], 'checkpoint root hash', 'tlog') };
+  if (!/^\d{1,20}$/.test(lines[1]!))
+    fail('tlog', `checkpoint tree size "${lines[1]!.slice(0, 30)}" is not a number`);
+  return {
+    origin: lines[0]!,
+    size: BigInt(lines[1]!),
+    rootHash: fromBase64(lines[2], 'checkpoint root hash', 'tlog'),
+  };
 }

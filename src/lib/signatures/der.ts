@@ -97,7 +97,7 @@ export function parseDer(buf: Uint8Array, what: string, check: SignatureCheck = 
 export function children(d: Der, what: string, check: SignatureCheck = 'certificate'): Der[] {
   if (!d.constructed) fail(check, `${what} is not a constructed DER element`, `offset ${d.start}`);
   const out: Der[] = [];
-  for (let at = d.body; at < d.end; ) {
+  for (let at = d.body; at < d.end;) {
     const c = readDer(d.buf, at, d.end, check);
     out.push(c);
     at = c.end;
@@ -111,10 +111,19 @@ export const value = (d: Der): Uint8Array => d.buf.subarray(d.body, d.end);
 export const raw = (d: Der): Uint8Array => d.buf.subarray(d.start, d.end);
 
 /** Fails unless `d` has identifier byte `tag`. */
-export function expectTag(d: Der | undefined, tag: number, what: string, check: SignatureCheck = 'certificate'): Der {
+export function expectTag(
+  d: Der | undefined,
+  tag: number,
+  what: string,
+  check: SignatureCheck = 'certificate',
+): Der {
   if (!d) fail(check, `${what} is missing`);
   if (d.tag !== tag) {
-    fail(check, `${what} has DER tag 0x${d.tag.toString(16)}, expected 0x${tag.toString(16)}`, `offset ${d.start}`);
+    fail(
+      check,
+      `${what} has DER tag 0x${d.tag.toString(16)}, expected 0x${tag.toString(16)}`,
+      `offset ${d.start}`,
+    );
   }
   return d;
 }
@@ -198,17 +207,21 @@ export function timeOf(d: Der | undefined, what: string, check: SignatureCheck =
   return new Date(t);
 }
 
+function utf8Of(v: Uint8Array, what: string, check: SignatureCheck): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(v);
+  } catch {
+    fail(check, `${what} is not valid UTF-8`);
+  }
+}
+
 /** A directory or text string (UTF8String, PrintableString, IA5String, T61String, BMPString). */
 export function stringOf(d: Der | undefined, what: string, check: SignatureCheck = 'certificate'): string {
   if (!d) fail(check, `${what} is missing`);
   const v = value(d);
   switch (d.tag) {
     case TAG.utf8:
-      try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(v);
-      } catch {
-        fail(check, `${what} is not valid UTF-8`);
-      }
+      return utf8Of(v, what, check);
     case TAG.printable:
     case TAG.ia5:
     case TAG.t61:

@@ -29,12 +29,17 @@ export function signerIdentity(cert: Certificate): SignerIdentity {
   for (const e of cert.extensions) {
     if (!e.oid.startsWith(FULCIO_ARC)) continue;
     try {
-      fulcio[e.oid] = RAW_EXTENSIONS.has(e.oid) ? fromUtf8(e.value, e.oid, 'certificate') : stringOf(parseDer(e.value, e.oid), e.oid);
+      fulcio[e.oid] = RAW_EXTENSIONS.has(e.oid)
+        ? fromUtf8(e.value, e.oid, 'certificate')
+        : stringOf(parseDer(e.value, e.oid), e.oid);
     } catch {
       // A malformed optional claim does not make the identity unreadable.
     }
   }
-  const san = cert.subjectAltNames.find((s) => s.type === 'uri') ?? cert.subjectAltNames.find((s) => s.type === 'email') ?? null;
+  const san =
+    cert.subjectAltNames.find((s) => s.type === 'uri') ??
+    cert.subjectAltNames.find((s) => s.type === 'email') ??
+    null;
   return {
     subjectAlternativeName: san?.value ?? null,
     sanType: san ? (san.type as 'email' | 'uri') : null,
@@ -50,10 +55,15 @@ const matches = (m: Matcher, v: string | null) => v !== null && (typeof m === 's
 /** Fails with the `identity` check unless the identity and issuer match (exactly, or by RegExp). */
 export function checkIdentity(id: SignerIdentity, expected: { identity?: Matcher; issuer?: Matcher }): void {
   if (expected.identity !== undefined && !matches(expected.identity, id.subjectAlternativeName)) {
-    fail('identity', `the certificate identity is ${JSON.stringify(id.subjectAlternativeName)}, expected ${String(expected.identity)}`);
+    fail(
+      'identity',
+      `the certificate identity is ${JSON.stringify(id.subjectAlternativeName)}, expected ${String(expected.identity)}`,
+    );
   }
   if (expected.issuer !== undefined && !matches(expected.issuer, id.issuer)) {
-    fail('identity', `the certificate OIDC issuer is ${JSON.stringify(id.issuer)}, expected ${String(expected.issuer)}`);
+    fail(
+      'identity',
+      `the certificate OIDC issuer is ${JSON.stringify(id.issuer)}, expected ${String(expected.issuer)}`,
+    );
   }
 }
-

@@ -22,7 +22,11 @@ export interface PublicKey {
   cache: Map<string, Promise<CryptoKey>>;
 }
 
-const CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = { [OID.p256]: 'P-256', [OID.p384]: 'P-384', [OID.p521]: 'P-521' };
+const CURVES: Record<string, 'P-256' | 'P-384' | 'P-521'> = {
+  [OID.p256]: 'P-256',
+  [OID.p384]: 'P-384',
+  [OID.p521]: 'P-521',
+};
 const CURVE_BYTES = { 'P-256': 32, 'P-384': 48, 'P-521': 66 } as const;
 
 /** Reads a SubjectPublicKeyInfo and works out which algorithm it is for. */
@@ -45,7 +49,10 @@ export function parseSpki(spki: Uint8Array, what = 'public key', check: Signatur
 
 /** Wraps a PKCS#1 RSAPublicKey in a SubjectPublicKeyInfo. */
 export function pkcs1ToSpki(pkcs1: Uint8Array): Uint8Array {
-  const algId = encodeDer(TAG.sequence, new Uint8Array([...encodeDer(TAG.oid, encodeOid(OID.rsaEncryption)), 0x05, 0x00]));
+  const algId = encodeDer(
+    TAG.sequence,
+    new Uint8Array([...encodeDer(TAG.oid, encodeOid(OID.rsaEncryption)), 0x05, 0x00]),
+  );
   const bits = encodeDer(TAG.bitString, new Uint8Array([0, ...pkcs1]));
   return encodeDer(TAG.sequence, new Uint8Array([...algId, ...bits]));
 }
@@ -60,7 +67,8 @@ export function parsePublicKeyPem(pem: unknown, what = 'public key'): PublicKey 
 
 /** The hash an ECDSA key signs with by default (sigstore-rs and sigstore-go pick it by curve). */
 export function defaultHash(key: PublicKey): HashName {
-  if (key.family.kind === 'ecdsa') return key.family.curve === 'P-384' ? 'SHA-384' : key.family.curve === 'P-521' ? 'SHA-512' : 'SHA-256';
+  if (key.family.kind === 'ecdsa')
+    return key.family.curve === 'P-384' ? 'SHA-384' : key.family.curve === 'P-521' ? 'SHA-512' : 'SHA-256';
   return 'SHA-256';
 }
 
@@ -123,7 +131,12 @@ export interface VerifyOptions {
 }
 
 /** Checks `sig` over `data`; false for a wrong signature, a malformed one, or an algorithm the platform lacks. */
-export async function verifySignature(key: PublicKey, data: Uint8Array, sig: Uint8Array, opts: VerifyOptions = {}): Promise<boolean> {
+export async function verifySignature(
+  key: PublicKey,
+  data: Uint8Array,
+  sig: Uint8Array,
+  opts: VerifyOptions = {},
+): Promise<boolean> {
   const hash = opts.hash ?? defaultHash(key);
   let signature: Uint8Array | null = sig;
   if (key.family.kind === 'ecdsa') signature = ecdsaDerToRaw(sig, key.family.curve);
@@ -147,5 +160,11 @@ export async function verifySignature(key: PublicKey, data: Uint8Array, sig: Uin
 /** A short description, e.g. `ECDSA P-256`. */
 export function describeKey(key: PublicKey): string {
   const f = key.family;
-  return f.kind === 'ecdsa' ? `ECDSA ${f.curve}` : f.kind === 'rsa' ? 'RSA' : f.kind === 'rsa-pss' ? 'RSA-PSS' : 'Ed25519';
+  return f.kind === 'ecdsa'
+    ? `ECDSA ${f.curve}`
+    : f.kind === 'rsa'
+      ? 'RSA'
+      : f.kind === 'rsa-pss'
+        ? 'RSA-PSS'
+        : 'Ed25519';
 }

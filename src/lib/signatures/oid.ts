@@ -48,7 +48,10 @@ export const OID = {
 } as const;
 
 /** Signature algorithm OID → hash and key family, for certificate and CMS signatures. */
-export const SIGNATURE_ALGORITHMS: Record<string, { hash: 'SHA-256' | 'SHA-384' | 'SHA-512' | null; family: 'ecdsa' | 'rsa' | 'ed25519' }> = {
+export const SIGNATURE_ALGORITHMS: Record<
+  string,
+  { hash: 'SHA-256' | 'SHA-384' | 'SHA-512' | null; family: 'ecdsa' | 'rsa' | 'ed25519' }
+> = {
   [OID.ecdsaSha256]: { hash: 'SHA-256', family: 'ecdsa' },
   [OID.ecdsaSha384]: { hash: 'SHA-384', family: 'ecdsa' },
   [OID.ecdsaSha512]: { hash: 'SHA-512', family: 'ecdsa' },

@@ -15,7 +15,8 @@ const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 /** Every PEM block in `text`, in order; fails when there is none or one is not base64. */
 export function parsePem(text: unknown, what: string, check: SignatureCheck = 'key'): PemBlock[] {
   if (typeof text !== 'string') fail(check, `${what} is not PEM text`);
-  if (text.length > MAX_PEM_CHARS) fail(check, `${what} is ${text.length} characters, more than any PEM file`);
+  if (text.length > MAX_PEM_CHARS)
+    fail(check, `${what} is ${text.length} characters, more than any PEM file`);
   const blocks: PemBlock[] = [];
   for (const m of text.matchAll(BLOCK)) {
     const body = m[2]!.replace(/^[A-Za-z-]+:.*$/gm, '');

@@ -5,7 +5,21 @@
  */
 import { bytesEqual, concat, digest, type HashName } from './bytes';
 import { verifyChain, iso, certKey } from './chain';
-import { TAG, children, expectTag, intOf, oidOf, parseDer, raw, readDer, seq, smallIntOf, timeOf, value, type Der } from './der';
+import {
+  TAG,
+  children,
+  expectTag,
+  intOf,
+  oidOf,
+  parseDer,
+  raw,
+  readDer,
+  seq,
+  smallIntOf,
+  timeOf,
+  value,
+  type Der,
+} from './der';
 import { fail } from './errors';
 import { verifySignature } from './keys';
 import { HASH_ALGORITHMS, OID, SIGNATURE_ALGORITHMS } from './oid';
@@ -42,11 +56,13 @@ export function parseTimestamp(der: Uint8Array): TimestampToken {
     if (status !== 0 && status !== 1) fail(C, `the timestamp response status is ${status}, not granted`);
     token = seq(top[1], 'TimeStampToken', C);
   }
-  if (oidOf(token[0], 'timestamp content type', C) !== OID.signedData) fail(C, 'the timestamp token is not CMS SignedData');
+  if (oidOf(token[0], 'timestamp content type', C) !== OID.signedData)
+    fail(C, 'the timestamp token is not CMS SignedData');
   const wrap = expectTag(token[1], 0xa0, 'timestamp content', C);
   const sd = seq(readDer(wrap.buf, wrap.body, wrap.end, C), 'SignedData', C);
   const encap = seq(sd[2], 'encapContentInfo', C);
-  if (oidOf(encap[0], 'eContentType', C) !== OID.tstInfo) fail(C, 'the timestamp token does not carry a TSTInfo');
+  if (oidOf(encap[0], 'eContentType', C) !== OID.tstInfo)
+    fail(C, 'the timestamp token does not carry a TSTInfo');
   const eWrap = expectTag(encap[1], 0xa0, 'eContent', C);
   const tstDer = expectTag(readDer(eWrap.buf, eWrap.body, eWrap.end, C), TAG.octetString, 'eContent', C);
   const tstInfo = value(tstDer);
@@ -73,8 +89,10 @@ export function parseTimestamp(der: Uint8Array): TimestampToken {
     const [type, vals] = seq(a, 'attribute', C);
     const oid = oidOf(type, 'attribute type', C);
     const first = children(expectTag(vals, TAG.set, 'attribute values', C), 'attribute values', C)[0];
-    if (oid === OID.messageDigest) messageDigest = value(expectTag(first, TAG.octetString, 'messageDigest', C));
-    if (oid === OID.contentType && oidOf(first, 'contentType', C) !== OID.tstInfo) fail(C, 'the signed contentType is not TSTInfo');
+    if (oid === OID.messageDigest)
+      messageDigest = value(expectTag(first, TAG.octetString, 'messageDigest', C));
+    if (oid === OID.contentType && oidOf(first, 'contentType', C) !== OID.tstInfo)
+      fail(C, 'the signed contentType is not TSTInfo');
   }
   if (!messageDigest) fail(C, 'the timestamp signed attributes have no messageDigest');
   intOf(tst[3], 'TSTInfo serialNumber', C);
@@ -96,7 +114,11 @@ export function parseTimestamp(der: Uint8Array): TimestampToken {
 
 async function verifyWith(t: TimestampToken, ca: CertificateAuthority): Promise<boolean> {
   const leaf = ca.chain[0]!;
-  if (t.signerSerial && (!bytesEqual(t.signerSerial, leaf.serial) || !bytesEqual(t.signerIssuer!, leaf.issuer))) return false;
+  if (
+    t.signerSerial &&
+    (!bytesEqual(t.signerSerial, leaf.serial) || !bytesEqual(t.signerIssuer!, leaf.issuer))
+  )
+    return false;
   if (t.signerKeyId && (!leaf.subjectKeyId || !bytesEqual(t.signerKeyId, leaf.subjectKeyId))) return false;
   if (leaf.extKeyUsage && !leaf.extKeyUsage.includes(OID.ekuTimeStamping)) return false;
   try {
@@ -108,10 +130,16 @@ async function verifyWith(t: TimestampToken, ca: CertificateAuthority): Promise<
 }
 
 /** Verifies a timestamp over `signature` (the bundle's signature bytes); returns the time it vouches for. */
-export async function verifyTimestamp(der: Uint8Array, signature: Uint8Array, tsas: CertificateAuthority[]): Promise<Date> {
+export async function verifyTimestamp(
+  der: Uint8Array,
+  signature: Uint8Array,
+  tsas: CertificateAuthority[],
+): Promise<Date> {
   const t = parseTimestamp(der);
-  if (!bytesEqual(await digest(t.imprintHash, signature), t.imprint)) fail(C, 'the timestamp imprints a different signature than the bundle');
-  if (!bytesEqual(await digest(t.digestHash, t.tstInfo), t.messageDigest)) fail(C, 'the timestamp signed attributes do not match its TSTInfo');
+  if (!bytesEqual(await digest(t.imprintHash, signature), t.imprint))
+    fail(C, 'the timestamp imprints a different signature than the bundle');
+  if (!bytesEqual(await digest(t.digestHash, t.tstInfo), t.messageDigest))
+    fail(C, 'the timestamp signed attributes do not match its TSTInfo');
   const cas = authoritiesAt(tsas, t.genTime);
   if (cas.length === 0) fail(C, `no timestamp authority of the trusted root was valid at ${iso(t.genTime)}`);
   for (const ca of cas) if (await verifyWith(t, ca)) return t.genTime;

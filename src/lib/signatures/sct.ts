@@ -33,7 +33,7 @@ export function parseSctList(extValue: Uint8Array): Sct[] {
   const total = u16(0);
   if (total !== list.length - 2) fail('sct', `SCT list says ${total} bytes but holds ${list.length - 2}`);
   const out: Sct[] = [];
-  for (let at = 2; at < list.length; ) {
+  for (let at = 2; at < list.length;) {
     const len = u16(at);
     const s = list.subarray(at + 2, at + 2 + len);
     if (s.length !== len) fail('sct', 'SCT entry is truncated');
@@ -73,7 +73,11 @@ function precertTbs(cert: Certificate): Uint8Array {
  * Verifies the embedded SCTs of `leaf` (issued by `issuer`) against `ctlogs`; returns the ids of
  * the logs that verified. Any SCT that does not verify fails the check, as in sigstore-js.
  */
-export async function verifyScts(leaf: Certificate, issuer: Certificate, ctlogs: TransparencyLog[]): Promise<string[]> {
+export async function verifyScts(
+  leaf: Certificate,
+  issuer: Certificate,
+  ctlogs: TransparencyLog[],
+): Promise<string[]> {
   const ext = leaf.extensions.find((e) => e.oid === OID.sctList);
   if (!ext) return [];
   const scts = parseSctList(ext.value);
@@ -83,7 +87,8 @@ export async function verifyScts(leaf: Certificate, issuer: Certificate, ctlogs:
   const verified: string[] = [];
   for (const sct of scts) {
     const hash = HASHES[sct.hashAlgorithm as 4 | 5 | 6];
-    if (sct.version !== 0 || !hash) fail('sct', `SCT from log ${toHex(sct.logId)} uses an unsupported version or hash`);
+    if (sct.version !== 0 || !hash)
+      fail('sct', `SCT from log ${toHex(sct.logId)} uses an unsupported version or hash`);
     const ts = new Uint8Array(8);
     new DataView(ts.buffer).setBigUint64(0, BigInt(sct.timestamp));
     const signed = concat(

@@ -18,42 +18,72 @@ const get = (o: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Obj)[k] : undefined), o);
 const b64 = (v: unknown, what: string) => fromBase64(v, `the log entry's ${what}`, 'tlog');
 
-function sameSigner(pemBase64: unknown, signer: SignerMaterial, what: string) {
+/** The certificate or key a log entry records, DER. */
+export interface LoggedSigner {
+  kind: 'certificate' | 'key';
+  der: Uint8Array;
+}
+
+function pemSigner(pemBase64: unknown, what: string): LoggedSigner {
   const text = fromUtf8(b64(pemBase64, what), `the log entry's ${what}`, 'tlog');
   const block = parsePem(text, `the log entry's ${what}`, 'tlog')[0]!;
-  sameDer(block.der, block.label === 'CERTIFICATE' ? 'certificate' : 'key', signer);
+  return { kind: block.label === 'CERTIFICATE' ? 'certificate' : 'key', der: block.der };
 }
 
-function sameDer(der: Uint8Array, kind: 'certificate' | 'key', signer: SignerMaterial) {
+/** Fails unless the logged certificate or key is the signer's. */
+export function sameSigner(logged: LoggedSigner, signer: SignerMaterial): void {
   const mine = 'certificate' in signer ? signer.certificate : signer.spki;
-  if (kind === 'certificate' && !('certificate' in signer)) fail('tlog', 'the log entry names a certificate but the bundle is signed with a key');
-  if (kind === 'key' && 'certificate' in signer) fail('tlog', 'the log entry names a public key but the bundle is signed with a certificate');
-  if (!bytesEqual(der, mine)) fail('tlog', `the log entry was made with a different ${kind} than the bundle's`);
+  if (logged.kind === 'certificate' && !('certificate' in signer))
+    fail('tlog', 'the log entry names a certificate but the signature was made with a key');
+  if (logged.kind === 'key' && 'certificate' in signer)
+    fail('tlog', 'the log entry names a public key but the signature was made with a certificate');
+  if (!bytesEqual(logged.der, mine))
+    fail('tlog', `the log entry was made with a different ${logged.kind} than the signature's`);
 }
 
-function v2Verifier(verifier: unknown, signer: SignerMaterial) {
+function v2Signer(verifier: unknown): LoggedSigner {
   const cert = get(verifier, 'x509Certificate', 'rawBytes');
-  if (cert !== undefined) return sameDer(b64(cert, 'verifier certificate'), 'certificate', signer);
+  if (cert !== undefined) return { kind: 'certificate', der: b64(cert, 'verifier certificate') };
   const key = get(verifier, 'publicKey', 'rawBytes');
-  if (key !== undefined) return sameDer(b64(key, 'verifier key'), 'key', signer);
+  if (key !== undefined) return { kind: 'key', der: b64(key, 'verifier key') };
   fail('tlog', 'the log entry has no verifier');
 }
 
 function sameSignature(logged: Uint8Array, content: BundleContent) {
-  if (!bytesEqual(logged, content.signature)) fail('tlog', 'the log entry holds a different signature than the bundle');
+  if (!bytesEqual(logged, content.signature))
+    fail('tlog', 'the log entry holds a different signature than the bundle');
 }
 
 async function sameDigest(hexOrBytes: Uint8Array | null, expected: Uint8Array, what: string) {
-  if (!hexOrBytes || !bytesEqual(hexOrBytes, expected)) fail('tlog', `the log entry's ${what} does not match the bundle`);
+  if (!hexOrBytes || !bytesEqual(hexOrBytes, expected))
+    fail('tlog', `the log entry's ${what} does not match the bundle`);
 }
 
 /** What a hashedrekord entry's digest covers: the message digest, or for DSSE the digest of its PAE. */
 async function signedDigest(content: BundleContent): Promise<Uint8Array> {
-  return content.kind === 'message' ? content.digest : digest('SHA-256', pae(content.payloadType, content.payload));
+  return content.kind === 'message'
+    ? content.digest
+    : digest('SHA-256', pae(content.payloadType, content.payload));
 }
 
-/** Fails unless the entry's canonicalized body matches the bundle's content and signer. */
-export async function verifyTlogBody(entry: TlogEntry, content: BundleContent, signer: SignerMaterial): Promise<void> {
+/**
+ * Fails unless the entry's canonicalized body matches the content and (when given) the signer;
+ * returns the signer the entry records, for a later comparison when the key is not yet known.
+ */
+export async function verifyTlogBody(
+  entry: Pick<TlogEntry, 'kind' | 'version' | 'canonicalizedBody'>,
+  content: BundleContent,
+  signer: SignerMaterial | null,
+): Promise<LoggedSigner> {
+  const logged = await loggedSigner(entry, content);
+  if (signer) sameSigner(logged, signer);
+  return logged;
+}
+
+async function loggedSigner(
+  entry: Pick<TlogEntry, 'kind' | 'version' | 'canonicalizedBody'>,
+  content: BundleContent,
+): Promise<LoggedSigner> {
   let body: unknown;
   try {
     body = JSON.parse(fromUtf8(entry.canonicalizedBody, 'the log entry body', 'tlog'));
@@ -63,40 +93,61 @@ export async function verifyTlogBody(entry: TlogEntry, content: BundleContent, s
   const kind = get(body, 'kind');
   const version = get(body, 'apiVersion');
   if (kind !== entry.kind || version !== entry.version) {
-    fail('tlog', `the log entry says ${entry.kind}/${entry.version} but its body is ${String(kind)}/${String(version)}`);
+    fail(
+      'tlog',
+      `the log entry says ${entry.kind}/${entry.version} but its body is ${String(kind)}/${String(version)}`,
+    );
   }
   const spec = get(body, 'spec');
   const key = `${entry.kind}/${entry.version}`;
   switch (key) {
     case 'hashedrekord/0.0.1':
       sameSignature(b64(get(spec, 'signature', 'content'), 'signature'), content);
-      await sameDigest(fromHex(String(get(spec, 'data', 'hash', 'value') ?? '')), await signedDigest(content), 'artifact digest');
-      return sameSigner(get(spec, 'signature', 'publicKey', 'content'), signer, 'public key');
+      await sameDigest(
+        fromHex(String(get(spec, 'data', 'hash', 'value') ?? '')),
+        await signedDigest(content),
+        'artifact digest',
+      );
+      return pemSigner(get(spec, 'signature', 'publicKey', 'content'), 'public key');
     case 'hashedrekord/0.0.2': {
       const s = get(spec, 'hashedRekordV002');
       sameSignature(b64(get(s, 'signature', 'content'), 'signature'), content);
-      await sameDigest(b64(get(s, 'data', 'digest'), 'artifact digest'), await signedDigest(content), 'artifact digest');
-      return v2Verifier(get(s, 'signature', 'verifier'), signer);
+      await sameDigest(
+        b64(get(s, 'data', 'digest'), 'artifact digest'),
+        await signedDigest(content),
+        'artifact digest',
+      );
+      return v2Signer(get(s, 'signature', 'verifier'));
     }
     case 'dsse/0.0.1':
     case 'dsse/0.0.2':
     case 'intoto/0.0.2': {
-      if (content.kind !== 'dsse') fail('tlog', `a ${entry.kind} log entry cannot record a message signature`);
-      const s = key === 'dsse/0.0.2' ? get(spec, 'dsseV002') : key === 'intoto/0.0.2' ? get(spec, 'content') : spec;
+      if (content.kind !== 'dsse')
+        fail('tlog', `a ${entry.kind} log entry cannot record a message signature`);
+      const s =
+        key === 'dsse/0.0.2' ? get(spec, 'dsseV002') : key === 'intoto/0.0.2' ? get(spec, 'content') : spec;
       const sigs = key === 'intoto/0.0.2' ? get(s, 'envelope', 'signatures') : get(s, 'signatures');
-      if (!Array.isArray(sigs) || sigs.length !== 1) fail('tlog', 'the log entry must hold exactly one signature');
+      if (!Array.isArray(sigs) || sigs.length !== 1)
+        fail('tlog', 'the log entry must hold exactly one signature');
       const sig = sigs[0] as Obj;
       const logged =
         key === 'dsse/0.0.1'
           ? b64(sig.signature, 'signature')
           : key === 'dsse/0.0.2'
             ? b64(sig.content, 'signature')
-            : fromBase64(fromUtf8(b64(sig.sig, 'signature'), 'signature', 'tlog'), "the log entry's signature", 'tlog');
+            : fromBase64(
+                fromUtf8(b64(sig.sig, 'signature'), 'signature', 'tlog'),
+                "the log entry's signature",
+                'tlog',
+              );
       sameSignature(logged, content);
-      const hash = key === 'dsse/0.0.2' ? b64(get(s, 'payloadHash', 'digest'), 'payload hash') : fromHex(String(get(s, 'payloadHash', 'value') ?? ''));
+      const hash =
+        key === 'dsse/0.0.2'
+          ? b64(get(s, 'payloadHash', 'digest'), 'payload hash')
+          : fromHex(String(get(s, 'payloadHash', 'value') ?? ''));
       await sameDigest(hash, await digest('SHA-256', content.payload), 'payload hash');
-      if (key === 'dsse/0.0.2') return v2Verifier(sig.verifier, signer);
-      return sameSigner(key === 'dsse/0.0.1' ? sig.verifier : sig.publicKey, signer, 'verifier');
+      if (key === 'dsse/0.0.2') return v2Signer(sig.verifier);
+      return pemSigner(key === 'dsse/0.0.1' ? sig.verifier : sig.publicKey, 'verifier');
     }
     default:
       fail('tlog', `log entries of kind ${key} are not supported`);

@@ -23,7 +23,12 @@ export interface TlogResult {
 }
 
 /** The JSON the SET signs: the canonical form of body, integratedTime, logID (hex) and logIndex. */
-export function setPayload(e: { canonicalizedBody: Uint8Array; integratedTime: number; logIndex: bigint; logId: Uint8Array }): Uint8Array {
+export function setPayload(e: {
+  canonicalizedBody: Uint8Array;
+  integratedTime: number;
+  logIndex: bigint;
+  logId: Uint8Array;
+}): Uint8Array {
   // Keys in code-point order, integers as JSON numbers: RFC 8785 canonical JSON for this fixed shape.
   return utf8(
     `{"body":${JSON.stringify(toBase64(e.canonicalizedBody))},"integratedTime":${e.integratedTime},"logID":${JSON.stringify(toHex(e.logId))},"logIndex":${e.logIndex.toString()}}`,
@@ -46,10 +51,13 @@ export async function verifyTlogEntry(
     fail('tlog', `the entry's integrated time ${iso(integrated)} is in the future (now is ${iso(now)})`);
   }
   const logs = integrated ? logsFor(root.tlogs, entry.logId, integrated) : known;
-  if (logs.length === 0) fail('tlog', `log ${id}'s key was not valid at the entry's integrated time ${iso(integrated!)}`);
-  if (!entry.inclusionPromise && !entry.inclusionProof) fail('tlog', 'the entry has neither an inclusion promise nor an inclusion proof');
+  if (logs.length === 0)
+    fail('tlog', `log ${id}'s key was not valid at the entry's integrated time ${iso(integrated!)}`);
+  if (!entry.inclusionPromise && !entry.inclusionProof)
+    fail('tlog', 'the entry has neither an inclusion promise nor an inclusion proof');
   if (entry.inclusionPromise) {
-    if (entry.logIndex > BigInt(Number.MAX_SAFE_INTEGER)) fail('tlog', 'the entry log index is too large for a signed entry timestamp');
+    if (entry.logIndex > BigInt(Number.MAX_SAFE_INTEGER))
+      fail('tlog', 'the entry log index is too large for a signed entry timestamp');
     const payload = setPayload(entry);
     let ok = false;
     for (const log of logs) if (await verifySignature(log.key, payload, entry.inclusionPromise)) ok = true;

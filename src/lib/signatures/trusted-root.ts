@@ -37,7 +37,8 @@ export interface TrustedRoot {
   timestampAuthorities: CertificateAuthority[];
 }
 
-export type TrustedRootResult = { ok: true; root: TrustedRoot; warnings: string[] } | { ok: false; issues: string[] };
+export type TrustedRootResult =
+  { ok: true; root: TrustedRoot; warnings: string[] } | { ok: false; issues: string[] };
 
 /** The largest trusted root accepted (the public-good one is about 9 KB). */
 export const MAX_TRUSTED_ROOT_CHARS = 4 * 1024 * 1024;
@@ -89,9 +90,14 @@ function parseLog(v: unknown, where: string, issues: string[]): TransparencyLog 
     const bytes = fromBase64(pk.rawBytes, 'rawBytes', 'trusted-root');
     return parseSpki(keyDetails.startsWith('PKCS1_') ? pkcs1ToSpki(bytes) : bytes, 'log key', 'trusted-root');
   });
-  const logId = guard(issues, `${where}.logId.keyId`, () => fromBase64(isObj(v.logId) ? v.logId.keyId : undefined, 'keyId', 'trusted-root'));
+  const logId = guard(issues, `${where}.logId.keyId`, () =>
+    fromBase64(isObj(v.logId) ? v.logId.keyId : undefined, 'keyId', 'trusted-root'),
+  );
   const cp = isObj(v.checkpointKeyId) ? v.checkpointKeyId.keyId : undefined;
-  const checkpointKeyId = cp === undefined ? null : guard(issues, `${where}.checkpointKeyId`, () => fromBase64(cp, 'keyId', 'trusted-root'));
+  const checkpointKeyId =
+    cp === undefined
+      ? null
+      : guard(issues, `${where}.checkpointKeyId`, () => fromBase64(cp, 'keyId', 'trusted-root'));
   const { validFrom, validUntil } = validFor(pk.validFor, `${where}.publicKey`, issues);
   if (typeof v.baseUrl !== 'string') issues.push(`${where}.baseUrl is missing`);
   if (!key || !logId) return null;
@@ -112,7 +118,8 @@ function parseCa(v: unknown, where: string, issues: string[]): CertificateAuthor
     issues.push(`${where} is not an object`);
     return null;
   }
-  const certs = isObj(v.certChain) && Array.isArray(v.certChain.certificates) ? v.certChain.certificates : null;
+  const certs =
+    isObj(v.certChain) && Array.isArray(v.certChain.certificates) ? v.certChain.certificates : null;
   if (!certs || certs.length === 0) {
     issues.push(`${where}.certChain.certificates is missing or empty`);
     return null;
@@ -147,7 +154,11 @@ function parseCa(v: unknown, where: string, issues: string[]): CertificateAuthor
 export function parseTrustedRoot(input: unknown): TrustedRootResult {
   let json: unknown = input;
   if (typeof input === 'string') {
-    if (input.length > MAX_TRUSTED_ROOT_CHARS) return { ok: false, issues: [`the trusted root is ${input.length} characters, more than ${MAX_TRUSTED_ROOT_CHARS}`] };
+    if (input.length > MAX_TRUSTED_ROOT_CHARS)
+      return {
+        ok: false,
+        issues: [`the trusted root is ${input.length} characters, more than ${MAX_TRUSTED_ROOT_CHARS}`],
+      };
     try {
       json = JSON.parse(input);
     } catch (e) {
@@ -158,7 +169,8 @@ export function parseTrustedRoot(input: unknown): TrustedRootResult {
   const issues: string[] = [];
   const warnings: string[] = [];
   const mediaType = typeof json.mediaType === 'string' ? json.mediaType : '';
-  if (!MEDIA_TYPE.test(mediaType)) issues.push(`mediaType ${JSON.stringify(json.mediaType)} is not a Sigstore trusted root media type`);
+  if (!MEDIA_TYPE.test(mediaType))
+    issues.push(`mediaType ${JSON.stringify(json.mediaType)} is not a Sigstore trusted root media type`);
   const list = <T>(key: string, parse: (v: unknown, where: string, issues: string[]) => T | null): T[] => {
     const v = json[key];
     if (v === undefined) return [];
@@ -179,8 +191,12 @@ export function parseTrustedRoot(input: unknown): TrustedRootResult {
     certificateAuthorities: list('certificateAuthorities', parseCa),
     timestampAuthorities: list('timestampAuthorities', parseCa),
   };
-  if (root.tlogs.length === 0 && root.timestampAuthorities.length === 0) warnings.push('no transparency logs and no timestamp authorities: only key-based signatures without timestamps can be checked');
-  if (root.certificateAuthorities.length === 0) warnings.push('no certificate authorities: keyless signatures cannot be verified');
+  if (root.tlogs.length === 0 && root.timestampAuthorities.length === 0)
+    warnings.push(
+      'no transparency logs and no timestamp authorities: only key-based signatures without timestamps can be checked',
+    );
+  if (root.certificateAuthorities.length === 0)
+    warnings.push('no certificate authorities: keyless signatures cannot be verified');
   return issues.length ? { ok: false, issues } : { ok: true, root, warnings };
 }
 

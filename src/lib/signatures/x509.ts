@@ -70,7 +70,12 @@ export const HANDLED_EXTENSIONS = new Set<string>([
   OID.authorityKeyId,
 ]);
 
-const NAME_LABELS: Record<string, string> = { [OID.commonName]: 'CN', [OID.organization]: 'O', '2.5.4.6': 'C', '2.5.4.11': 'OU' };
+const NAME_LABELS: Record<string, string> = {
+  [OID.commonName]: 'CN',
+  [OID.organization]: 'O',
+  '2.5.4.6': 'C',
+  '2.5.4.11': 'OU',
+};
 
 /** A readable one-line form of a Name, e.g. `O=sigstore.dev, CN=sigstore-intermediate`. */
 function nameText(d: Der): string {
@@ -106,7 +111,10 @@ function parseExtension(d: Der): Extension {
 
 function parseSan(bytes: Uint8Array): SubjectAltName[] {
   const out: SubjectAltName[] = [];
-  for (const g of children(expectTag(parseDer(bytes, 'subjectAltName'), TAG.sequence, 'subjectAltName'), 'subjectAltName')) {
+  for (const g of children(
+    expectTag(parseDer(bytes, 'subjectAltName'), TAG.sequence, 'subjectAltName'),
+    'subjectAltName',
+  )) {
     const type = g.tag === 0x81 ? 'email' : g.tag === 0x86 ? 'uri' : g.tag === 0x82 ? 'dns' : 'other';
     const text = type === 'other' ? '' : fromUtf8(value(g), 'subjectAltName entry', 'certificate');
     out.push({ type, value: text });
@@ -130,16 +138,23 @@ function extensionFields(exts: Extension[]) {
   const ku = find(OID.keyUsage);
   if (ku) {
     const bits = bitsOf(parseDer(ku.value, 'keyUsage'), 'keyUsage');
-    keyUsage = { digitalSignature: ((bits[0] ?? 0) & 0x80) !== 0, keyCertSign: ((bits[0] ?? 0) & 0x04) !== 0 };
+    keyUsage = {
+      digitalSignature: ((bits[0] ?? 0) & 0x80) !== 0,
+      keyCertSign: ((bits[0] ?? 0) & 0x04) !== 0,
+    };
   }
   const eku = find(OID.extKeyUsage);
-  const extKeyUsage = eku ? seq(parseDer(eku.value, 'extKeyUsage'), 'extKeyUsage').map((o) => oidOf(o, 'key purpose')) : null;
+  const extKeyUsage = eku
+    ? seq(parseDer(eku.value, 'extKeyUsage'), 'extKeyUsage').map((o) => oidOf(o, 'key purpose'))
+    : null;
   const san = find(OID.subjectAltName);
   const ski = find(OID.subjectKeyId);
   const aki = find(OID.authorityKeyId);
   let authorityKeyId: Uint8Array | null = null;
   if (aki) {
-    const keyId = seq(parseDer(aki.value, 'authorityKeyIdentifier'), 'authorityKeyIdentifier').find((c) => c.tag === 0x80);
+    const keyId = seq(parseDer(aki.value, 'authorityKeyIdentifier'), 'authorityKeyIdentifier').find(
+      (c) => c.tag === 0x80,
+    );
     authorityKeyId = keyId ? value(keyId) : null;
   }
   return {
@@ -147,7 +162,9 @@ function extensionFields(exts: Extension[]) {
     keyUsage,
     extKeyUsage,
     subjectAltNames: san ? parseSan(san.value) : [],
-    subjectKeyId: ski ? value(expectTag(parseDer(ski.value, 'subjectKeyIdentifier'), TAG.octetString, 'subjectKeyIdentifier')) : null,
+    subjectKeyId: ski
+      ? value(expectTag(parseDer(ski.value, 'subjectKeyIdentifier'), TAG.octetString, 'subjectKeyIdentifier'))
+      : null,
     authorityKeyId,
   };
 }
@@ -166,8 +183,13 @@ export function parseCertificate(der: Uint8Array, what = 'certificate'): Certifi
   const subject = expectTag(tbsParts[i++], TAG.sequence, `${what} subject`);
   const spki = expectTag(tbsParts[i++], TAG.sequence, `${what} subjectPublicKeyInfo`);
   const extWrap = tbsParts.slice(i).find((p) => p.tag === 0xa3);
-  const extensions = extWrap ? seq(readDer(extWrap.buf, extWrap.body, extWrap.end), `${what} extensions`).map(parseExtension) : [];
-  const signatureAlgorithm = oidOf(seq(algDer, `${what} signatureAlgorithm`)[0], `${what} signature algorithm`);
+  const extensions = extWrap
+    ? seq(readDer(extWrap.buf, extWrap.body, extWrap.end), `${what} extensions`).map(parseExtension)
+    : [];
+  const signatureAlgorithm = oidOf(
+    seq(algDer, `${what} signatureAlgorithm`)[0],
+    `${what} signature algorithm`,
+  );
   if (extensions.length > 200) fail('certificate', `${what} has ${extensions.length} extensions`);
   return {
     der,
