@@ -10,10 +10,14 @@ const asset = (p: string) => new Uint8Array(readFileSync(join(ROOT, 'tests/fixtu
 
 describe('sigstore-python test assets', () => {
   it('verifies new_bundle.txt', async () => {
-    const r = await verifyBundle(asset('sigstore-python/new_bundle.txt.sigstore.json'), asset('sigstore-python/new_bundle.txt'), {
-      trustedRoot: publicGoodTrustedRoot(),
-      now: new Date('2026-09-01T00:00:00Z'),
-    });
+    const r = await verifyBundle(
+      asset('sigstore-python/new_bundle.txt.sigstore.json'),
+      asset('sigstore-python/new_bundle.txt'),
+      {
+        trustedRoot: publicGoodTrustedRoot(),
+        now: new Date('2026-09-01T00:00:00Z'),
+      },
+    );
     console.log(r);
     expect(r.ok).toBe(true);
   });
