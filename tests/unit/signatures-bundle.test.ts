@@ -252,7 +252,8 @@ describe('verifyBundle: hostile input never throws', () => {
 
   it('garbage base64 in the signature', async () => {
     const b = w.bundle({ artifact });
-    (b as { messageSignature: { signature: string } }).messageSignature.signature = '!!!not base64***';
+    (b as unknown as { messageSignature: { signature: string } }).messageSignature.signature =
+      '!!!not base64***';
     await expectFailure(
       verifyBundle(b, artifact, { trustedRoot: root }),
       'bundle',

@@ -22,7 +22,9 @@ describe('sigstore-python test assets', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.bundleVersion).toBe('0.3');
-    expect(r.signer.kind === 'certificate' && r.signer.identity.subjectAlternativeName).toBe('aryadeeptade@gmail.com');
+    expect(r.signer.kind === 'certificate' && r.signer.identity.subjectAlternativeName).toBe(
+      'aryadeeptade@gmail.com',
+    );
     expect(r.timestamps.map((t) => t.source)).toEqual(['tlog', 'tsa']);
     expect(r.integratedTime?.toISOString()).toBe('2026-08-23T17:02:00.000Z');
   });
@@ -30,15 +32,24 @@ describe('sigstore-python test assets', () => {
 
 describe('trusted roots', () => {
   it('the shipped public-good root parses with its logs, CAs and TSA', async () => {
-    const { parseTrustedRoot, PUBLIC_GOOD_TRUSTED_ROOT_JSON, PUBLIC_GOOD_TRUSTED_ROOT_INFO } = await import('../../src/lib/signatures');
+    const { parseTrustedRoot, PUBLIC_GOOD_TRUSTED_ROOT_JSON, PUBLIC_GOOD_TRUSTED_ROOT_INFO } =
+      await import('../../src/lib/signatures');
     const r = parseTrustedRoot(PUBLIC_GOOD_TRUSTED_ROOT_JSON);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.warnings).toEqual([]);
-    expect(r.root.tlogs.map((l) => l.baseUrl)).toEqual(['https://rekor.sigstore.dev', 'https://log2025-1.rekor.sigstore.dev']);
+    expect(r.root.tlogs.map((l) => l.baseUrl)).toEqual([
+      'https://rekor.sigstore.dev',
+      'https://log2025-1.rekor.sigstore.dev',
+    ]);
     expect(r.root.certificateAuthorities).toHaveLength(2);
     expect(r.root.timestampAuthorities).toHaveLength(1);
-    const hex = Buffer.from(await crypto.subtle.digest('SHA-256', readFileSync(join(ROOT, 'src/lib/signatures/public-good-trusted-root.json')))).toString('hex');
+    const hex = Buffer.from(
+      await crypto.subtle.digest(
+        'SHA-256',
+        readFileSync(join(ROOT, 'src/lib/signatures/public-good-trusted-root.json')),
+      ),
+    ).toString('hex');
     expect(hex).toBe(PUBLIC_GOOD_TRUSTED_ROOT_INFO.sha256);
   });
 
@@ -64,14 +75,28 @@ describe('the real bundle, tampered', () => {
   it('fails on a changed artifact and on a wrong identity', async () => {
     const bundle = asset('sigstore-python/new_bundle.txt.sigstore.json');
     const opts = { trustedRoot: publicGoodTrustedRoot(), now: new Date('2026-09-01T00:00:00Z') };
-    const other = await verifyBundle(bundle, new TextEncoder().encode('Sigstore current issuer certificate regression test?\n'), opts);
+    const other = await verifyBundle(
+      bundle,
+      new TextEncoder().encode('Sigstore current issuer certificate regression test?\n'),
+      opts,
+    );
     expect(other).toMatchObject({ ok: false, check: 'artifact' });
     // sigstore-python's own test of this asset expects this email identity and GitHub's OAuth issuer.
-    const good = await verifyBundle(bundle, asset('sigstore-python/new_bundle.txt'), { ...opts, identity: 'aryadeeptade@gmail.com', issuer: 'https://github.com/login/oauth' });
+    const good = await verifyBundle(bundle, asset('sigstore-python/new_bundle.txt'), {
+      ...opts,
+      identity: 'aryadeeptade@gmail.com',
+      issuer: 'https://github.com/login/oauth',
+    });
     expect(good.ok).toBe(true);
-    const wrong = await verifyBundle(bundle, asset('sigstore-python/new_bundle.txt'), { ...opts, identity: 'someone@example.com' });
+    const wrong = await verifyBundle(bundle, asset('sigstore-python/new_bundle.txt'), {
+      ...opts,
+      identity: 'someone@example.com',
+    });
     expect(wrong).toMatchObject({ ok: false, check: 'identity' });
-    const before = await verifyBundle(bundle, asset('sigstore-python/new_bundle.txt'), { ...opts, now: new Date('2026-08-01T00:00:00Z') });
+    const before = await verifyBundle(bundle, asset('sigstore-python/new_bundle.txt'), {
+      ...opts,
+      now: new Date('2026-08-01T00:00:00Z'),
+    });
     expect(before).toMatchObject({ ok: false, check: 'tlog' });
   });
 });

@@ -179,6 +179,27 @@ async function keyless(
   return out;
 }
 
+/** A record with nothing proven yet. */
+function emptyRecord(
+  source: SignatureRecord['source'],
+  where: string,
+  subjectDigest: string,
+): SignatureRecord {
+  const none = new Uint8Array();
+  return {
+    source,
+    where,
+    subjectDigest,
+    signedBytes: none,
+    signature: none,
+    annotations: null,
+    rekor: null,
+    certificate: null,
+    problem: null,
+    bundle: null,
+  };
+}
+
 function blobOf(blobs: BlobSource, d: string): Uint8Array | undefined {
   return blobs instanceof Map ? blobs.get(d) : blobs(d);
 }
@@ -192,18 +213,7 @@ async function readLayer(
   const d = isObj(layer) ? layer : {};
   const where = typeof d.digest === 'string' ? d.digest : `layers[${i}]`;
   const annotations = isObj(d.annotations) ? d.annotations : {};
-  const record: SignatureRecord = {
-    source: 'cosign-tag',
-    where,
-    subjectDigest: opts.subjectDigest,
-    signedBytes: new Uint8Array(),
-    signature: new Uint8Array(),
-    annotations: null,
-    rekor: null,
-    certificate: null,
-    problem: null,
-    bundle: null,
-  };
+  const record = emptyRecord('cosign-tag', where, opts.subjectDigest);
   try {
     if (d.mediaType !== MT.cosignSimpleSigning)
       fail('payload', `layer media type ${JSON.stringify(d.mediaType)} is not cosign simple signing`);
@@ -283,18 +293,7 @@ export async function readBundleSignature(
   where: string,
   opts: ReadOptions,
 ): Promise<SignatureRecord> {
-  const record: SignatureRecord = {
-    source: 'sigstore-bundle',
-    where,
-    subjectDigest: opts.subjectDigest,
-    signedBytes: new Uint8Array(),
-    signature: new Uint8Array(),
-    annotations: null,
-    rekor: null,
-    certificate: null,
-    problem: null,
-    bundle: null,
-  };
+  const record = emptyRecord('sigstore-bundle', where, opts.subjectDigest);
   try {
     const b = parseBundle(bundleBytes);
     if (b.content.kind !== 'dsse')
