@@ -4,7 +4,7 @@
  * `specs/SIGNATURE_SPEC.md`), and Sigstore bundles attached as OCI referrers (cosign v3). Each
  * signature becomes a SignatureRecord saying what was proven, as sigstore-rs `SignatureLayer` does.
  */
-import { MT } from '../artifacts';
+import { MT } from '../common';
 import { digest, fromBase64, fromHex, fromUtf8, toHex } from './bytes';
 import { parseBundle } from './bundle';
 import { pae } from './dsse';

@@ -1,8 +1,9 @@
 /** DSSE envelopes (secure-systems-lab/dsse `protocol.md`) and the in-toto Statement subjects they carry. */
 import { bytesEqual, concat, digest, fromHex, fromUtf8, utf8 } from './bytes';
+import { MT } from '../common';
 import { fail } from './errors';
 
-export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+export const IN_TOTO_PAYLOAD_TYPE = MT.inTotoStatement;
 const STATEMENT_TYPES = ['https://in-toto.io/Statement/v0.1', 'https://in-toto.io/Statement/v1'];
 
 /** The pre-authentication encoding DSSE signs: `DSSEv1 <len> <type> <len> <body>`, byte lengths in decimal. */
