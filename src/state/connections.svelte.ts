@@ -179,6 +179,7 @@ export class Connections {
       tokenEndpoint: settings.tokenEndpoint,
       uploadMode: settings.uploadMode,
       chunkSize: settings.chunkSize,
+      maxBlobBytes: settings.maxBlobBytes,
       trustRange: settings.trustRange,
       referrersMode: settings.referrersMode,
       timeoutMs: settings.timeoutSeconds ? settings.timeoutSeconds * 1000 : undefined,

@@ -247,4 +247,12 @@ describe('settings validation (typed by a user, or stored by another version)', 
     expect(sanitizeSettings({ tokenEndpoint: 'not a url' })).toEqual({});
     for (const v of [null, undefined, 'x', 42, []]) expect(sanitizeSettings(v)).toEqual({});
   });
+
+  it('keeps a download limit from 1 MiB to 4 GiB and names the problem otherwise', () => {
+    expect(sanitizeSettings({ maxBlobBytes: 2 ** 30 })).toEqual({ maxBlobBytes: 2 ** 30 });
+    for (const maxBlobBytes of [0, 2 ** 20 - 1, 2 ** 32 + 1, 2 ** 20 + 0.5, '1073741824'])
+      expect(sanitizeSettings({ maxBlobBytes })).toEqual({});
+    expect(settingsProblem({ maxBlobBytes: 2 ** 20 })).toBeNull();
+    expect(settingsProblem({ maxBlobBytes: 2 ** 33 })).toMatch(/download limit .* \(4 GiB\)/);
+  });
 });

@@ -42,9 +42,52 @@ export interface PushedArtifact {
   uploads: ('existing' | 'monolithic' | 'chunked')[];
 }
 
+/** At most this many blobs travel at once (oci.md §4). */
+const PARALLEL_BLOBS = 3;
+
 /**
- * Pushes blobs first, then the manifest under the reference's tag (or digest), so a manifest never names a missing
- * blob (oci.md §3). Blobs at or under 64 KiB go monolithic: a chunked session would only add round trips.
+ * Runs `work` on every item, PARALLEL_BLOBS at a time; results keep the items' order. The first failure wins and
+ * aborts the signal the others got, so nothing keeps travelling for a transfer that already failed.
+ */
+async function eachBlob<T, R>(
+  items: T[],
+  signal: AbortSignal | undefined,
+  work: (item: T, i: number, signal: AbortSignal) => Promise<R>,
+): Promise<R[]> {
+  const failed = new AbortController();
+  const laneSignal = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i], i, laneSignal);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_BLOBS, items.length) }, lane));
+  } catch (e) {
+    failed.abort();
+    throw e;
+  }
+  return results;
+}
+
+/** Progress of several transfers at once as one sum: each reports its own bytes done. */
+function progressSum(total: number, onProgress?: TransferOptions['onProgress']) {
+  const done = new Map<number, number>();
+  let sum = 0;
+  return (i: number, bytes: number) => {
+    sum += bytes - (done.get(i) ?? 0);
+    done.set(i, bytes);
+    onProgress?.(sum, total);
+  };
+}
+
+/**
+ * Pushes blobs first (up to three at once), then the manifest under the reference's tag (or digest), so a
+ * manifest never names a missing blob (oci.md §3). Blobs at or under 64 KiB go monolithic: a chunked session
+ * would only add round trips.
  */
 export async function pushArtifact(
   client: RegistryClient,
@@ -58,28 +101,25 @@ export async function pushArtifact(
       `The reference names ${ref.digest}, but this artifact is ${built.manifestDigest}.`,
     );
   const total = built.blobs.reduce((n, b) => n + b.size, 0);
-  let before = 0;
-  const uploads: PushedArtifact['uploads'] = [];
-  for (const b of built.blobs) {
-    const start = before;
+  const progress = progressSum(total, onProgress);
+  const results = await eachBlob(built.blobs, signal, async (b, i, laneSignal) => {
     const result = await client.uploadBlob(ref, b.bytes, {
       ...upload,
       ...(b.size <= 64 * 1024 ? { mode: 'monolithic' as const } : {}),
       digest: b.digest,
-      signal,
-      onProgress: (done) => onProgress?.(start + done, total),
+      signal: laneSignal,
+      onProgress: (done) => progress(i, done),
     });
-    uploads.push(result.method);
-    before += b.size;
-    onProgress?.(before, total);
-  }
+    progress(i, b.size);
+    return result;
+  });
   const digest = await client.putManifest(
     { ...ref, digest: undefined, tag: ref.tag ?? built.manifestDigest },
     built.manifestBytes,
     built.mediaType,
     signal,
   );
-  return { digest, immutableRef: immutableReference(ref, digest), uploads };
+  return { digest, immutableRef: immutableReference(ref, digest), uploads: results.map((r) => r.method) };
 }
 
 export interface PullOptions extends TransferOptions {
@@ -120,17 +160,20 @@ export async function pullArtifact(
       );
   }
   const wanted = select?.(fetched.manifest, fetched) ?? [];
-  const total = wanted.reduce((n, d) => n + d.size, 0);
-  let before = 0;
-  const blobs: PulledArtifact['blobs'] = [];
-  for (const descriptor of wanted) {
-    const start = before;
-    const bytes = await client.getBlob(ref, descriptor, {
-      signal,
-      onProgress: (done) => onProgress?.(start + done, total),
-    });
-    blobs.push({ descriptor, bytes });
-    before += descriptor.size;
-  }
+  const progress = progressSum(
+    wanted.reduce((n, d) => n + d.size, 0),
+    onProgress,
+  );
+  const blobs: PulledArtifact['blobs'] = await eachBlob(
+    wanted,
+    signal,
+    async (descriptor, i, laneSignal) => ({
+      descriptor,
+      bytes: await client.getBlob(ref, descriptor, {
+        signal: laneSignal,
+        onProgress: (done) => progress(i, done),
+      }),
+    }),
+  );
   return { fetched, indexDigest, blobs };
 }

@@ -2,7 +2,7 @@
 import { pickChallenge, parseWwwAuthenticate, type Challenge } from './challenge';
 import { RegistryError, errorFromResponse, readTextCapped } from './errors';
 import { isLoopbackHost } from './reference';
-import { TokenCache } from './token-cache';
+import { TokenCache, tokenCacheKey } from './token-cache';
 
 /** What the user gave: username and password (or a PAT as password), an identity token, or a raw registry token. */
 export interface Credentials {
@@ -57,6 +57,9 @@ export class Authenticator {
   private realmAllowed: boolean | null = null;
   /** Number of token requests sent (for tests and diagnostics). */
   tokenRequests = 0;
+
+  /** Token requests in flight, by cache key. */
+  private readonly fetching = new Map<string, Promise<string>>();
 
   constructor(
     private readonly opts: AuthOptions,
@@ -150,10 +153,29 @@ export class Authenticator {
     if (this.realmAllowed === false) this.realmAllowed = null;
   }
 
-  /** Gets a token for `scopes` from the realm (OAuth2 POST when holding a refresh token or asked to; else GET). */
+  /**
+   * Gets a token for `scopes` from the realm (OAuth2 POST when holding a refresh token or asked to; else GET).
+   * Blobs travel in parallel: requests that need the same token while it is being fetched share that one fetch.
+   */
   async fetchToken(realm: string, service: string, scopes: string[], signal?: AbortSignal): Promise<string> {
     const cached = this.cache.get(realm, service, scopes);
     if (cached) return cached;
+    const key = tokenCacheKey(realm, service, scopes);
+    const pending = this.fetching.get(key);
+    if (pending) return pending;
+    const request = this.requestToken(realm, service, scopes, signal).finally(() =>
+      this.fetching.delete(key),
+    );
+    this.fetching.set(key, request);
+    return request;
+  }
+
+  private async requestToken(
+    realm: string,
+    service: string,
+    scopes: string[],
+    signal?: AbortSignal,
+  ): Promise<string> {
     let url: URL;
     try {
       url = new URL(realm);

@@ -1,6 +1,10 @@
-/** Blob download (streamed, digest and size verified while reading) and upload (HEAD first, monolithic or chunked). */
-import { createSHA256 } from 'hash-wasm';
-import { RegistryError } from './errors';
+/**
+ * Blob download (streamed into a buffer that grows with the bytes received, bounded by a download limit, size and
+ * digest verified) and upload (HEAD first, monolithic or chunked, confirmed by the registry's digest).
+ */
+import { formatBytes, sha256Digest } from '../common';
+import { abortError, RegistryError } from './errors';
+import { isLoopbackHost } from './reference';
 import { repoScope, type Transport } from './transport';
 
 /** Progress of one transfer: bytes done of total. */
@@ -27,32 +31,98 @@ export interface UploadResult {
   method: 'existing' | 'monolithic' | 'chunked';
 }
 
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+  /** The largest blob accepted (default DEFAULT_MAX_BLOB_BYTES); a larger descriptor is refused unread. */
+  maxBytes?: number;
+}
+
 export const DEFAULT_CHUNK = 4 * 1024 * 1024;
 /** Sensible chunk sizes for a user setting: below 1 KiB a blob becomes thousands of requests; 1 GiB is plenty. */
 export const CHUNK_SIZE_LIMITS = { min: 1024, max: 1024 * 1024 * 1024 } as const;
-const HASH_PIECE = 1 << 20;
+/**
+ * The largest blob a download accepts when the registry's settings name no limit. A download is held in the tab's
+ * memory whole (it is verified before anything reads it); policies are a few MB, the largest Wasm apps a few
+ * hundred.
+ */
+export const DEFAULT_MAX_BLOB_BYTES = 512 * 1024 * 1024;
+/** What a user may set as the download limit: 1 MiB to 4 GiB (beyond that a tab cannot hold it anyway). */
+export const MAX_BLOB_LIMITS = { min: 1024 * 1024, max: 4 * 1024 * 1024 * 1024 } as const;
 
-/** `sha256:<hex>` of `bytes`, hashed in pieces with hash-wasm (no WebCrypto: it is missing outside secure contexts). */
-export async function sha256Streaming(bytes: Uint8Array, signal?: AbortSignal): Promise<string> {
-  const h = await createSHA256();
-  h.init();
-  for (let i = 0; i < bytes.length; i += HASH_PIECE) {
-    if (signal?.aborted) throw new RegistryError('aborted', 'The operation was cancelled.');
-    h.update(bytes.subarray(i, i + HASH_PIECE));
+/**
+ * The chunk size (in `auto`, the largest blob sent in one request) for a registry without a setting. Hosted
+ * registries get 4 MiB, GHCR's per-request limit (oci.md §11). A registry on this machine is a development
+ * registry (distribution, zot), which takes a body of any size: there every blob goes in one request, which
+ * saves a CORS preflight and a round trip per 4 MiB.
+ */
+export function defaultChunkSize(registry: string): number {
+  return isLoopbackHost(registry) ? CHUNK_SIZE_LIMITS.max : DEFAULT_CHUNK;
+}
+
+/** The first allocation of a download; the buffer then doubles as bytes arrive, never past the descriptor size. */
+const FIRST_ALLOCATION = 1 << 20;
+
+/** A byte buffer that grows with what was received, up to `cap`: memory follows bytes, not a declared size. */
+class GrowingBuffer {
+  private buf: Uint8Array<ArrayBuffer>;
+  length = 0;
+  constructor(private readonly cap: number) {
+    this.buf = new Uint8Array(Math.min(cap, FIRST_ALLOCATION));
   }
-  return `sha256:${h.digest('hex')}`;
+
+  /** Appends `piece`; the caller has checked that the total stays within `cap`. */
+  push(piece: Uint8Array): void {
+    const need = this.length + piece.length;
+    if (need > this.buf.length) {
+      const next = new Uint8Array(Math.min(this.cap, Math.max(need, this.buf.length * 2)));
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+    }
+    this.buf.set(piece, this.length);
+    this.length = need;
+  }
+
+  /** The bytes received; no copy when they fill the buffer (a complete blob always does). */
+  bytes(): Uint8Array<ArrayBuffer> {
+    return this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length);
+  }
+}
+
+/** Calls `onProgress` about every 1% (at least 256 KiB apart) and at the end: one DOM update per 64 KiB read costs more than the read. */
+function throttled(onProgress: ProgressFn | undefined, total: number): ProgressFn | undefined {
+  if (!onProgress) return undefined;
+  const step = Math.max(256 * 1024, total / 100);
+  let last = -Infinity;
+  return (done, all) => {
+    if (done - last < step && done !== all) return;
+    last = done;
+    onProgress(done, all);
+  };
+}
+
+/** `sha256:<hex>` of `bytes`, cancellable; an abort becomes RegistryError `aborted`. */
+async function digestOf(bytes: Uint8Array, signal?: AbortSignal): Promise<string> {
+  try {
+    return await sha256Digest(bytes, signal);
+  } catch (e) {
+    if (signal?.aborted) throw abortError(signal);
+    throw e;
+  }
 }
 
 /**
- * GETs a blob and verifies it while reading: stops as soon as more than `size` bytes arrive, then checks size and
- * digest. Unverified bytes are never returned. No Authorization goes to another origin after a redirect.
+ * GETs a blob and verifies it: refuses a descriptor above the download limit before sending anything, stops as
+ * soon as more than `size` bytes arrive, then checks size and digest. The buffer grows with the bytes received,
+ * so a registry that claims gigabytes and sends little costs little. Unverified bytes are never returned. No
+ * Authorization goes to another origin after a redirect.
  */
 export async function getBlob(
   t: Transport,
   repository: string,
   digest: string,
   size: number,
-  { signal, onProgress }: { signal?: AbortSignal; onProgress?: ProgressFn } = {},
+  { signal, onProgress, maxBytes = DEFAULT_MAX_BLOB_BYTES }: DownloadOptions = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (!digest.startsWith('sha256:'))
     throw new RegistryError(
@@ -62,6 +132,12 @@ export async function getBlob(
   if (!Number.isSafeInteger(size) || size < 0)
     throw new RegistryError('bad-response', `The descriptor of ${digest} has an invalid size.`);
   const url = t.url(`/v2/${repository}/blobs/${digest}`);
+  if (size > maxBytes)
+    throw new RegistryError(
+      'blob-limit',
+      `Blob ${digest.slice(0, 19)}… is ${formatBytes(size)}, more than the download limit of ${formatBytes(maxBytes)}; it was not downloaded.`,
+      { url },
+    );
   const res = await t.send({
     method: 'GET',
     url,
@@ -70,17 +146,14 @@ export async function getBlob(
     what: `Downloading blob ${digest.slice(0, 19)}…`,
   });
   if (!res.body) throw new RegistryError('bad-response', 'The blob response has no body.', { url });
-  const h = await createSHA256();
-  h.init();
-  // Never allocate from a declared size alone: grow up to the descriptor size, which we check as we go.
-  const out = new Uint8Array(size);
-  let got = 0;
+  const out = new GrowingBuffer(size);
+  const progress = throttled(onProgress, size);
   const reader = res.body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (got + value.length > size) {
+      if (out.length + value.length > size) {
         await reader.cancel().catch(() => {});
         throw new RegistryError(
           'size-mismatch',
@@ -88,34 +161,30 @@ export async function getBlob(
           { url },
         );
       }
-      out.set(value, got);
-      h.update(value);
-      got += value.length;
-      onProgress?.(got, size);
+      out.push(value);
+      progress?.(out.length, size);
     }
   } catch (e) {
     if (e instanceof RegistryError) throw e;
     if (signal?.aborted) throw new RegistryError('aborted', 'The operation was cancelled.', { url });
     throw new RegistryError('network', `Downloading blob ${digest} was interrupted.`, { url, cause: e });
   }
-  if (got !== size)
+  if (out.length !== size)
     throw new RegistryError(
       'size-mismatch',
-      `Blob ${digest} has ${got} bytes, but its descriptor says ${size}.`,
-      {
-        url,
-      },
+      `Blob ${digest} has ${out.length} bytes, but its descriptor says ${size}.`,
+      { url },
     );
-  const actual = `sha256:${h.digest('hex')}`;
+  const bytes = out.bytes();
+  // One native hash of the whole blob beats hashing each piece as it arrives in JavaScript or Wasm.
+  const actual = await digestOf(bytes, signal);
   if (actual !== digest)
     throw new RegistryError(
       'digest-mismatch',
       `Blob ${digest} arrived with digest ${actual}; it was discarded.`,
-      {
-        url,
-      },
+      { url },
     );
-  return out;
+  return bytes;
 }
 
 /** HEAD a blob: true when the registry has it. */
@@ -170,7 +239,7 @@ async function finish(
   digest: string,
   body: Uint8Array<ArrayBuffer> | undefined,
   signal?: AbortSignal,
-) {
+): Promise<boolean> {
   const url = new URL(location);
   url.searchParams.set('digest', digest);
   const res = await t.send({
@@ -193,6 +262,8 @@ async function finish(
     throw new RegistryError('digest-mismatch', `The registry stored ${said} instead of ${digest}.`, {
       url: res.url,
     });
+  // 201 Created naming our digest is the registry's own word that it stored the blob (DS "POST then PUT").
+  return res.status === 201 && said === digest;
 }
 
 /** `Range: 0-<end>` → end, or null when unreadable. */
@@ -208,7 +279,7 @@ async function uploadChunked(
   digest: string,
   chunkSize: number,
   opts: UploadOptions,
-): Promise<'chunked' | 'fallback'> {
+): Promise<'fallback' | { confirmed: boolean }> {
   const started = await startUpload(t, repository, opts.signal);
   let location = started.location;
   const size = Math.max(chunkSize, started.minChunk);
@@ -280,13 +351,13 @@ async function uploadChunked(
     } else offset = end + 1;
     opts.onProgress?.(offset, bytes.length);
   }
-  await finish(t, repository, location, digest, undefined, opts.signal);
-  return 'chunked';
+  return { confirmed: await finish(t, repository, location, digest, undefined, opts.signal) };
 }
 
 /**
  * Uploads one blob: HEAD first (skipped when present), then monolithic (≤ chunk size) or chunked PATCHes with own
- * offset tracking, then HEAD to confirm. `digest` is computed when not given.
+ * offset tracking. A finish the registry answered with 201 and our digest is the confirmation; otherwise a HEAD
+ * confirms. `digest` is computed when not given (pass it when it is known: hashing is the slowest local step).
  */
 export async function uploadBlob(
   t: Transport,
@@ -294,7 +365,7 @@ export async function uploadBlob(
   bytes: Uint8Array,
   opts: UploadOptions & { digest?: string } = {},
 ): Promise<UploadResult> {
-  const digest = opts.digest ?? (await sha256Streaming(bytes, opts.signal));
+  const digest = opts.digest ?? (await digestOf(bytes, opts.signal));
   if (await blobExists(t, repository, digest, opts.signal)) {
     opts.onProgress?.(bytes.length, bytes.length);
     return { digest, skipped: true, method: 'existing' };
@@ -302,20 +373,22 @@ export async function uploadBlob(
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const mode = opts.mode ?? 'auto';
   let method: UploadResult['method'] = 'monolithic';
-  const chunked = mode === 'chunked' || (mode === 'auto' && bytes.length > chunkSize);
-  let done = false;
-  if (chunked) {
+  let confirmed: boolean | null = null;
+  if (mode === 'chunked' || (mode === 'auto' && bytes.length > chunkSize)) {
     const r = await uploadChunked(t, repository, bytes, digest, chunkSize, opts);
-    done = r === 'chunked';
-    if (done) method = 'chunked';
-    else t.onWarning?.('The registry refused a chunked upload; sending the blob in one request instead.');
+    if (r === 'fallback')
+      t.onWarning?.('The registry refused a chunked upload; sending the blob in one request instead.');
+    else {
+      method = 'chunked';
+      confirmed = r.confirmed;
+    }
   }
-  if (!done) {
+  if (confirmed === null) {
     const { location } = await startUpload(t, repository, opts.signal);
-    await finish(t, repository, location, digest, bytes as Uint8Array<ArrayBuffer>, opts.signal);
+    confirmed = await finish(t, repository, location, digest, bytes as Uint8Array<ArrayBuffer>, opts.signal);
     opts.onProgress?.(bytes.length, bytes.length);
   }
-  if (!(await blobExists(t, repository, digest, opts.signal)))
+  if (!confirmed && !(await blobExists(t, repository, digest, opts.signal)))
     throw new RegistryError('bad-response', `The registry does not have blob ${digest} after the upload.`);
   return { digest, skipped: false, method };
 }

@@ -1,6 +1,13 @@
 /** The registry client: the OCI distribution calls for one registry, with `fetch` injected. Knows no artifact kind. */
 import { Authenticator, type AuthMode, type Credentials } from './auth';
-import { getBlob, uploadBlob, type ProgressFn, type UploadOptions, type UploadResult } from './blobs';
+import {
+  defaultChunkSize,
+  getBlob,
+  uploadBlob,
+  type DownloadOptions,
+  type UploadOptions,
+  type UploadResult,
+} from './blobs';
 import { RegistryError } from './errors';
 import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests';
 import type { Descriptor } from './media-types';
@@ -20,7 +27,10 @@ export interface RegistryClientOptions {
   /** Token endpoint override (replaces the challenge's realm). */
   tokenEndpoint?: string;
   uploadMode?: UploadOptions['mode'];
+  /** Default: `defaultChunkSize(registry)` (4 MiB; one request per blob for a registry on this machine). */
   chunkSize?: number;
+  /** The largest blob `getBlob` accepts (default DEFAULT_MAX_BLOB_BYTES). */
+  maxBlobBytes?: number;
   /** False: ignore `Range` on chunk answers and trust our own offset (default true). */
   trustRange?: boolean;
   /** How referrers are found: the API, the fallback tag, or the API then the tag (default). */
@@ -111,10 +121,13 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     getBlob: (
       ref: RefInput,
       descriptor: Pick<Descriptor, 'digest' | 'size'>,
-      o: { signal?: AbortSignal; onProgress?: ProgressFn } = {},
+      o: Omit<DownloadOptions, 'maxBytes'> = {},
     ) => {
       const r = asRef(ref);
-      return getBlob(transportFor(r), r.repository, descriptor.digest, descriptor.size, o);
+      return getBlob(transportFor(r), r.repository, descriptor.digest, descriptor.size, {
+        maxBytes: options.maxBlobBytes,
+        ...o,
+      });
     },
     uploadBlob: (
       ref: RefInput,
@@ -122,7 +135,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
       o: UploadOptions & { digest?: string } = {},
     ): Promise<UploadResult> => {
       const r = asRef(ref);
-      return uploadBlob(transportFor(r), r.repository, bytes, { ...upload, ...o });
+      return uploadBlob(transportFor(r), r.repository, bytes, {
+        ...upload,
+        chunkSize: upload.chunkSize ?? defaultChunkSize(r.registry),
+        ...o,
+      });
     },
     /** Every tag, following `Link: rel="next"` (stops if a URL repeats). Unsorted: see sortTags(). */
     listTags: (ref: RefInput, signal?: AbortSignal) => {

@@ -13,6 +13,7 @@ export type RegistryErrorCode =
   | 'size-mismatch'
   | 'unsupported'
   | 'too-large'
+  | 'blob-limit'
   | 'rate-limited'
   | 'invalid-reference'
   | 'invalid-manifest'

@@ -67,6 +67,12 @@ export const REGISTRY_EXPLANATIONS: ExplanationTable<RegistryErrorCode> = {
     explanation: 'A manifest or blob is larger than allowed (manifests are limited to 4 MiB).',
     fix: 'Check that the reference points to a policy artifact.',
   },
+  'blob-limit': {
+    title: 'Larger than the download limit',
+    explanation:
+      'The artifact names a blob larger than the download limit for this registry (512 MiB unless you changed it). A download is held whole in this tab’s memory while it is verified, so Wasmlens refused it before reading any of it.',
+    fix: 'If you expect a blob this large and this device has the memory, add the registry in the Registry view (under “Registries”, “Advanced”) with a higher “Largest blob to download”.',
+  },
   'rate-limited': {
     title: 'Rate limited',
     explanation: 'The registry asks to slow down.',

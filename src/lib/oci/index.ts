@@ -13,9 +13,12 @@ export { parseWwwAuthenticate, pickChallenge, type Challenge } from './challenge
 export { TokenCache, tokenCacheKey } from './token-cache';
 export { basicAuth, type Credentials, type AuthMode } from './auth';
 export {
-  sha256Streaming,
   DEFAULT_CHUNK,
   CHUNK_SIZE_LIMITS,
+  DEFAULT_MAX_BLOB_BYTES,
+  MAX_BLOB_LIMITS,
+  defaultChunkSize,
+  type DownloadOptions,
   type ProgressFn,
   type UploadResult,
   type UploadOptions,

@@ -1,5 +1,5 @@
 /** Manifest GET/HEAD/PUT: exact Accept list, raw bytes kept, digest verified, 4 MiB cap (oci.md §3). */
-import { createSHA256 } from 'hash-wasm';
+import { sha256Digest } from '../common';
 import { RegistryError } from './errors';
 import { parseDigest } from './reference';
 import { repoScope, type Transport } from './transport';
@@ -11,13 +11,6 @@ export interface FetchedManifest {
   manifest: Manifest;
   mediaType: string;
   digest: string;
-}
-
-async function hashBytes(bytes: Uint8Array): Promise<string> {
-  const h = await createSHA256();
-  h.init();
-  h.update(bytes);
-  return `sha256:${h.digest('hex')}`;
 }
 
 /** Reads at most MAX_MANIFEST_BYTES; one byte more is `too-large`. */
@@ -68,7 +61,7 @@ export async function getManifest(
     what: `Reading the manifest ${repository}:${reference}`,
   });
   const bytes = await readCapped(res, url);
-  const digest = await hashBytes(bytes);
+  const digest = await sha256Digest(bytes);
   if (reference.includes(':') && reference !== digest) {
     parseDigest(reference);
     if (!reference.startsWith('sha256:'))
@@ -150,7 +143,7 @@ export async function putManifest(
 ): Promise<string> {
   if (bytes.length > MAX_MANIFEST_BYTES)
     throw new RegistryError('too-large', `The manifest is ${bytes.length} bytes; registries accept 4 MiB.`);
-  const digest = await hashBytes(bytes);
+  const digest = await sha256Digest(bytes);
   const res = await t.send({
     method: 'PUT',
     url: t.url(`/v2/${repository}/manifests/${reference}`),

@@ -1,6 +1,6 @@
 /** The per-registry settings of oci.md §8.5 that a user picks: validation for input and for stored values. */
 import type { AuthMode } from './auth';
-import { CHUNK_SIZE_LIMITS, type UploadOptions } from './blobs';
+import { CHUNK_SIZE_LIMITS, MAX_BLOB_LIMITS, type UploadOptions } from './blobs';
 import type { ReferrersMode } from './listing';
 
 /** Advanced settings for one registry; every field optional (absent = `auto` or the library's default). */
@@ -9,8 +9,13 @@ export interface RegistrySettings {
   /** Replaces the token realm from the registry's challenge. */
   tokenEndpoint?: string;
   uploadMode?: UploadOptions['mode'];
-  /** Bytes per PATCH (and the monolithic limit in `auto`), within CHUNK_SIZE_LIMITS. */
+  /**
+   * Bytes per PATCH (and the monolithic limit in `auto`), within CHUNK_SIZE_LIMITS. Absent: 4 MiB, or one request
+   * per blob for a registry on this machine (`defaultChunkSize`).
+   */
   chunkSize?: number;
+  /** The largest blob a download accepts, within MAX_BLOB_LIMITS (absent: DEFAULT_MAX_BLOB_BYTES). */
+  maxBlobBytes?: number;
   /** False: ignore `Range` on chunk answers and trust our own offset. Absent means true. */
   trustRange?: boolean;
   referrersMode?: ReferrersMode;
@@ -35,6 +40,9 @@ const chunkSizeOk = (v: unknown): v is number =>
   v >= CHUNK_SIZE_LIMITS.min &&
   v <= CHUNK_SIZE_LIMITS.max;
 
+const maxBlobOk = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= MAX_BLOB_LIMITS.min && v <= MAX_BLOB_LIMITS.max;
+
 /** Why a token endpoint cannot be used, or null. Credentials never travel in URLs (oci.md §7.6). */
 function endpointProblem(text: string): string | null {
   const url = URL.parse(text);
@@ -55,6 +63,8 @@ export function settingsProblem(s: RegistrySettings): string | null {
     return `Unknown referrers mode "${s.referrersMode}".`;
   if (s.chunkSize !== undefined && !chunkSizeOk(s.chunkSize))
     return `The chunk size must be a whole number of bytes from ${CHUNK_SIZE_LIMITS.min} to ${CHUNK_SIZE_LIMITS.max}.`;
+  if (s.maxBlobBytes !== undefined && !maxBlobOk(s.maxBlobBytes))
+    return `The download limit must be a whole number of bytes from ${MAX_BLOB_LIMITS.min} (1 MiB) to ${MAX_BLOB_LIMITS.max} (4 GiB).`;
   if (s.timeoutSeconds !== undefined && !timeoutOk(s.timeoutSeconds))
     return `The request timeout must be from ${TIMEOUT_LIMITS.min} to ${TIMEOUT_LIMITS.max} seconds.`;
   const endpoint = s.tokenEndpoint?.trim();
@@ -76,6 +86,7 @@ export function sanitizeSettings(value: unknown): RegistrySettings {
   if (endpoint && !endpointProblem(endpoint)) out.tokenEndpoint = endpoint;
   if (isOneOf(UPLOAD_MODES, v.uploadMode) && v.uploadMode !== 'auto') out.uploadMode = v.uploadMode;
   if (chunkSizeOk(v.chunkSize)) out.chunkSize = v.chunkSize;
+  if (maxBlobOk(v.maxBlobBytes)) out.maxBlobBytes = v.maxBlobBytes;
   if (v.trustRange === false) out.trustRange = false;
   if (isOneOf(REFERRERS_MODES, v.referrersMode) && v.referrersMode !== 'auto')
     out.referrersMode = v.referrersMode;

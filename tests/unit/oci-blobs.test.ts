@@ -1,0 +1,245 @@
+// Blob transfers against scripted registries: memory follows the bytes received (never a declared size), the
+// download limit, the finish that confirms an upload, the per-registry chunk default, and parallel pushes.
+import { describe, expect, it } from 'vitest';
+import {
+  createRegistryClient,
+  defaultChunkSize,
+  DEFAULT_CHUNK,
+  DEFAULT_MAX_BLOB_BYTES,
+  pushArtifact,
+  REGISTRY_EXPLANATIONS,
+  RegistryError,
+  type BuiltArtifact,
+} from '../../src/lib/oci';
+import { enc, scripted, sha, type Handler } from './oci-helpers';
+
+const MiB = 1024 * 1024;
+const GB = 1_000_000_000;
+
+/** A body that streams `total` bytes (or `bytes`) in 64 KiB pieces, calling `onPull` before each piece. */
+function streamOf(total: number | Uint8Array, onPull: () => void = () => {}): ReadableStream<Uint8Array> {
+  const size = typeof total === 'number' ? total : total.length;
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      onPull();
+      if (sent >= size) return controller.close();
+      const n = Math.min(64 * 1024, size - sent);
+      controller.enqueue(
+        typeof total === 'number' ? new Uint8Array(n).fill(sent & 0xff) : total.slice(sent, sent + n),
+      );
+      sent += n;
+    },
+  });
+}
+
+/** Byte equality without vitest's element-by-element diff (which takes seconds per MB). */
+const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+async function failure(p: Promise<unknown>): Promise<RegistryError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(RegistryError);
+  return e as RegistryError;
+}
+
+describe('downloads: memory follows bytes received', () => {
+  it('a 10 GB descriptor over a 1 MB stream fails as size-mismatch after allocating about what arrived', async () => {
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    const { fn } = scripted(
+      () =>
+        new Response(
+          streamOf(MiB, () => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - before))),
+          { status: 200 },
+        ),
+    );
+    // The limit is raised past the claim, so only the growth rule stands between the claim and the memory.
+    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn, maxBlobBytes: 16 * GB });
+    const e = await failure(c.getBlob('r.example/x', { digest: sha(new Uint8Array(1)), size: 10 * GB }));
+    expect(e.code).toBe('size-mismatch');
+    expect(e.message).toContain(`has ${MiB} bytes, but its descriptor says ${10 * GB}`);
+    // Pre-allocating the claim would show 10 GB here (or throw a raw RangeError): 1 MiB arrived, a few MiB is fine.
+    expect(peak).toBeLessThan(8 * MiB);
+  });
+
+  it('refuses a descriptor above the download limit before sending anything, with an explained code', async () => {
+    const { fn, calls } = scripted(() => new Response(streamOf(MiB)));
+    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
+    const e = await failure(c.getBlob('r.example/x', { digest: sha(new Uint8Array(1)), size: 10 * GB }));
+    expect(e.code).toBe('blob-limit');
+    expect(e.message).toMatch(/more than the download limit of 536,870,912 B \(512\.0 MiB\)/);
+    expect(calls).toHaveLength(0);
+    expect(REGISTRY_EXPLANATIONS['blob-limit'].fix).toMatch(/Largest blob to download/);
+    expect(DEFAULT_MAX_BLOB_BYTES).toBe(512 * MiB);
+  });
+
+  it('honours a per-registry limit, and still verifies a blob within it', async () => {
+    const blob = new Uint8Array(3 * MiB + 5);
+    for (let i = 0; i < blob.length; i++) blob[i] = (i * 31) & 0xff;
+    const { fn } = scripted(() => new Response(streamOf(blob)));
+    const small = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn, maxBlobBytes: 2 * MiB });
+    expect((await failure(small.getBlob('r.example/x', { digest: sha(blob), size: blob.length }))).code).toBe(
+      'blob-limit',
+    );
+    const big = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn, maxBlobBytes: 4 * MiB });
+    const got = await big.getBlob('r.example/x', { digest: sha(blob), size: blob.length });
+    expect(same(got, blob)).toBe(true);
+    expect(got.buffer.byteLength).toBe(blob.length); // grown to exactly the verified size, no slack kept
+  });
+
+  it('stops reading at the first byte past the descriptor size', async () => {
+    let pulls = 0;
+    const { fn } = scripted(() => new Response(streamOf(100 * MiB, () => pulls++)));
+    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
+    const e = await failure(c.getBlob('r.example/x', { digest: sha(new Uint8Array(1)), size: MiB }));
+    expect(e.code).toBe('size-mismatch');
+    expect(pulls).toBeLessThan(40); // 16 pieces make 1 MiB; the stream has 1,600
+  });
+
+  it('reports progress about every 1%, ending at the size', async () => {
+    const blob = new Uint8Array(10 * MiB);
+    const { fn } = scripted(() => new Response(streamOf(blob)));
+    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
+    const seen: number[] = [];
+    await c.getBlob(
+      'r.example/x',
+      { digest: sha(blob), size: blob.length },
+      { onProgress: (d) => seen.push(d) },
+    );
+    expect(seen.at(-1)).toBe(blob.length);
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.length).toBeLessThanOrEqual(101);
+  });
+});
+
+/** A registry that stores uploads; `digestHeader` says whether its 201 names the digest (distribution does). */
+function uploadsRegistry(digestHeader: boolean) {
+  const blobs = new Map<string, Uint8Array>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const handler: Handler = async (url, init) => {
+    const m = init.method ?? 'GET';
+    const d = url.pathname.split('/').pop()!;
+    if (m === 'HEAD') return new Response(null, { status: blobs.has(d) ? 200 : 404 });
+    if (m === 'POST')
+      return new Response(null, {
+        status: 202,
+        headers: { Location: `/v2/x/blobs/uploads/${Math.random()}` },
+      });
+    if (m === 'PUT' && url.pathname.includes('/uploads/')) {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      const digest = url.searchParams.get('digest')!;
+      const body = init.body as Uint8Array;
+      if (sha(body) !== digest) return new Response(null, { status: 400 });
+      blobs.set(digest, body);
+      return new Response(null, {
+        status: 201,
+        headers: digestHeader ? { 'Docker-Content-Digest': digest } : {},
+      });
+    }
+    if (m === 'PUT') return new Response(null, { status: 201 });
+    return new Response(null, { status: 500 });
+  };
+  return { handler, blobs, maxInFlight: () => maxInFlight };
+}
+
+describe('uploads', () => {
+  const data = enc('a blob of some bytes');
+
+  it('a 201 naming our digest confirms the upload; without the header a HEAD confirms it', async () => {
+    // DS "POST then PUT": 201 Created completes the upload, and Docker-Content-Digest names what was stored.
+    for (const [header, heads] of [
+      [true, 1],
+      [false, 2],
+    ] as const) {
+      const r = uploadsRegistry(header);
+      const { fn, calls } = scripted(r.handler);
+      const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
+      expect((await c.uploadBlob('r.example/x', data)).method).toBe('monolithic');
+      expect(calls.filter((x) => x.method === 'HEAD')).toHaveLength(heads);
+      expect(same(r.blobs.get(sha(data))!, data)).toBe(true);
+    }
+  });
+
+  it('sends a blob in one request to a registry on this machine, in 4 MiB chunks elsewhere', () => {
+    // oci.md §11: GHCR refuses request bodies over 4 MiB; distribution (the local registry) has no such limit.
+    expect(defaultChunkSize('ghcr.io')).toBe(DEFAULT_CHUNK);
+    expect(defaultChunkSize('registry.example.com:5000')).toBe(DEFAULT_CHUNK);
+    for (const host of ['127.0.0.1:5000', 'localhost:5000', '[::1]:5000'])
+      expect(defaultChunkSize(host)).toBeGreaterThanOrEqual(1024 * MiB);
+  });
+
+  it('pushes up to three blobs at once, in order in the result, with one summed progress', async () => {
+    const r = uploadsRegistry(true);
+    const { fn } = scripted(r.handler);
+    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
+    const blobs = Array.from({ length: 5 }, (_, i) => new Uint8Array(100_000 + i).fill(i + 1));
+    const built: BuiltArtifact = {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      manifestBytes: enc('{}') as Uint8Array<ArrayBuffer>,
+      manifestDigest: sha(enc('{}')),
+      blobs: blobs.map((b) => ({
+        digest: sha(b),
+        size: b.length,
+        mediaType: 'application/octet-stream',
+        bytes: b,
+      })),
+    };
+    const progress: number[] = [];
+    const total = blobs.reduce((n, b) => n + b.length, 0);
+    const pushed = await pushArtifact(c, c.reference('r.example/x:1'), built, {
+      onProgress: (done, all) => {
+        expect(all).toBe(total);
+        progress.push(done);
+      },
+    });
+    expect(pushed.uploads).toEqual(Array(5).fill('monolithic'));
+    expect(r.maxInFlight()).toBe(3);
+    expect(progress.at(-1)).toBe(total);
+    expect(progress.every((p, i) => i === 0 || p >= progress[i - 1])).toBe(true);
+    for (const b of blobs) expect(same(r.blobs.get(sha(b))!, b)).toBe(true);
+  });
+
+  it('a failed blob cancels the others still travelling and fails the push', async () => {
+    const aborted: string[] = [];
+    const { fn } = scripted(async (url, init) => {
+      if (init.method === 'HEAD') return new Response(null, { status: 404 });
+      if (init.method === 'POST')
+        return new Response(null, {
+          status: 202,
+          headers: { Location: `/v2/x/blobs/uploads/${Math.random()}` },
+        });
+      if (url.searchParams.get('digest') === sha(enc('bad'))) return new Response(null, { status: 400 });
+      // The good blob waits until it is cancelled.
+      await new Promise<void>((resolve) =>
+        init.signal?.addEventListener('abort', () => {
+          aborted.push(url.searchParams.get('digest')!);
+          resolve();
+        }),
+      );
+      throw new DOMException('aborted', 'AbortError');
+    });
+    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
+    const blob = (s: string) => ({
+      digest: sha(enc(s)),
+      size: enc(s).length,
+      mediaType: 'x',
+      bytes: enc(s) as Uint8Array<ArrayBuffer>,
+    });
+    const built: BuiltArtifact = {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      manifestBytes: enc('{}') as Uint8Array<ArrayBuffer>,
+      manifestDigest: sha(enc('{}')),
+      blobs: [blob('good'), blob('bad')],
+    };
+    const e = await failure(pushArtifact(c, c.reference('r.example/x:1'), built));
+    expect(e.code).toBe('bad-response');
+    expect(aborted).toEqual([sha(enc('good'))]);
+  });
+});
