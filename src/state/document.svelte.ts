@@ -34,8 +34,17 @@ export class OpenDocument {
     }
   }
 
-  /** Opens bytes from any source; replaces the open document only when they parse. */
-  async openBytes(name: string, bytes: Uint8Array, source: DocumentSource = { kind: 'file' }): Promise<void> {
+  /**
+   * Opens bytes from any source; replaces the open document only when they parse. The view draws as soon as the
+   * section table is read; the digest follows. `verifiedDigest` (`sha256:…`) is the digest the bytes were already
+   * verified against (a registry pull), which saves hashing them a second time.
+   */
+  async openBytes(
+    name: string,
+    bytes: Uint8Array,
+    source: DocumentSource = { kind: 'file' },
+    verifiedDigest?: string,
+  ): Promise<void> {
     let info: WasmInfo;
     try {
       info = parseWasm(bytes);
@@ -49,7 +58,7 @@ export class OpenDocument {
     this.error = null;
     this.source = source;
     this.sha256 = null;
-    const hex = await sha256Hex(bytes);
+    const hex = verifiedDigest?.startsWith('sha256:') ? verifiedDigest.slice(7) : await sha256Hex(bytes);
     // Another file may have been opened while hashing; only the current one gets its digest.
     if (this.bytes !== bytes) return;
     this.sha256 = hex;

@@ -115,10 +115,12 @@ export class RegistryViewState {
     const reference = this.pushReference(doc).trim();
     if (!bytes || !reference) return;
     const check = policyOf(doc)?.pushCheck(this.isForced(doc));
+    // The document was hashed when it was opened; hashing it again is the slowest step before the first request.
+    const digest = doc.sha256 ? `sha256:${doc.sha256}` : undefined;
     await this.push.run({ reference, bytes }, async (signal, onProgress) => {
       const ref = parseReference(reference);
       const client = connections.clientFor(ref);
-      const pushed = await pushPolicy(client, ref, bytes, { check, signal, onProgress });
+      const pushed = await pushPolicy(client, ref, bytes, { check, signal, onProgress, digest });
       return { digest: pushed.digest, immutableRef: pushed.immutableRef, reference: ref.canonical };
     });
   }
@@ -130,12 +132,18 @@ export class RegistryViewState {
     const state = await this.pull.run({ reference: text }, async (signal, onProgress) => {
       const ref = parseReference(text);
       const pulled = await pullPolicy(connections.clientFor(ref), ref, { signal, onProgress });
-      await appDocument.openBytes(`${ref.repository.split('/').pop() ?? 'policy'}.wasm`, pulled.bytes, {
-        kind: 'registry',
-        reference: ref.canonical,
-        digest: pulled.layer.digest,
-        manifestDigest: pulled.digest,
-      });
+      // pullPolicy verified the bytes against the layer digest: the document need not hash them again.
+      await appDocument.openBytes(
+        `${ref.repository.split('/').pop() ?? 'policy'}.wasm`,
+        pulled.bytes,
+        {
+          kind: 'registry',
+          reference: ref.canonical,
+          digest: pulled.layer.digest,
+          manifestDigest: pulled.digest,
+        },
+        pulled.layer.digest,
+      );
       if (appDocument.error) throw new Error(`${appDocument.name}: ${appDocument.error.message}`);
       return { reference: ref.canonical };
     });

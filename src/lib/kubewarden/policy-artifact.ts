@@ -82,14 +82,16 @@ export function checkPushAllowed(wasmBytes: Uint8Array, { force = false } = {}):
 
 /**
  * kwctl's artifact: no `mediaType` field, schemaVersion 2, config `{}` (wasm config type), one layer with the raw
- * bytes, `annotations` only when given. Canonical JSON, so the digest matches kwctl's.
+ * bytes, `annotations` only when given. Canonical JSON, so the digest matches kwctl's. `layerDigest` is the
+ * digest of `wasmBytes` when the caller already has it (the open document was hashed when it was opened).
  */
 export async function buildPolicyArtifact(
   wasmBytes: Uint8Array,
   annotations?: Record<string, string>,
+  layerDigest?: string,
 ): Promise<BuiltArtifact> {
   const configBytes = new TextEncoder().encode('{}') as Uint8Array<ArrayBuffer>;
-  const layerDigest = await sha256Digest(wasmBytes);
+  layerDigest ??= await sha256Digest(wasmBytes);
   const manifest = {
     schemaVersion: 2,
     config: { mediaType: MT.kubewardenConfig, digest: EMPTY_CONFIG_DIGEST, size: 2 },
@@ -121,17 +123,26 @@ export interface PolicyPushResult extends PushedArtifact {
 
 type RefInput = Reference | string;
 
-/** Pushes a policy exactly as kwctl does: refusal rules (RegistryError `push-refused`), layout, annotations. */
+/**
+ * Pushes a policy exactly as kwctl does: refusal rules (RegistryError `push-refused`), layout, annotations. Pass
+ * `digest` (`sha256:…` of `wasmBytes`) when it is known; the registry checks it against the bytes it receives.
+ */
 export async function pushPolicy(
   client: RegistryClient,
   ref: RefInput,
   wasmBytes: Uint8Array,
-  opts: { force?: boolean; signal?: AbortSignal; onProgress?: ProgressFn; check?: PushCheck } = {},
+  opts: {
+    force?: boolean;
+    signal?: AbortSignal;
+    onProgress?: ProgressFn;
+    check?: PushCheck;
+    digest?: string;
+  } = {},
 ): Promise<PolicyPushResult> {
   const r = client.reference(ref);
   const check = opts.check ?? checkPushAllowed(wasmBytes, { force: opts.force });
   if (!check.allowed) throw new RegistryError('push-refused', check.reason ?? 'The push is refused.');
-  const built = await buildPolicyArtifact(wasmBytes, check.annotations);
+  const built = await buildPolicyArtifact(wasmBytes, check.annotations, opts.digest);
   const pushed = await pushArtifact(client, r, built, { signal: opts.signal, onProgress: opts.onProgress });
   return { ...pushed, manifestBytes: built.manifestBytes, warnings: check.warnings };
 }
