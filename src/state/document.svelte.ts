@@ -35,9 +35,8 @@ export class OpenDocument {
   }
 
   /**
-   * Opens bytes from any source; replaces the open document only when they parse. The view draws as soon as the
-   * section table is read; the digest follows. `verifiedDigest` (`sha256:…`) is the digest the bytes were already
-   * verified against (a registry pull), which saves hashing them a second time.
+   * Opens bytes from any source; replaces the open document only when they parse. Resolves once the document is
+   * hashed and recorded (see {@link show} and {@link settle}, for callers that go on before that).
    */
   async openBytes(
     name: string,
@@ -45,11 +44,23 @@ export class OpenDocument {
     source: DocumentSource = { kind: 'file' },
     verifiedDigest?: string,
   ): Promise<void> {
+    if (this.show(name, bytes, source, verifiedDigest)) await this.settle(bytes);
+  }
+
+  /**
+   * Shows the bytes at once (the view draws as soon as the section table is read), or sets `error` and returns
+   * false when they do not parse. `verifiedDigest` (`sha256:…`) is the digest the bytes were already verified
+   * against (a registry pull), which saves hashing them again.
+   */
+  show(name: string, bytes: Uint8Array, source: DocumentSource, verifiedDigest?: string): boolean {
     let info: WasmInfo;
     try {
       info = parseWasm(bytes);
     } catch (e) {
-      if (e instanceof WasmParseError) return this.fail(name, { code: e.code, message: e.message });
+      if (e instanceof WasmParseError) {
+        this.fail(name, { code: e.code, message: e.message });
+        return false;
+      }
       throw e;
     }
     this.name = name;
@@ -57,11 +68,22 @@ export class OpenDocument {
     this.info = info;
     this.error = null;
     this.source = source;
-    this.sha256 = null;
-    const hex = verifiedDigest?.startsWith('sha256:') ? verifiedDigest.slice(7) : await sha256Hex(bytes);
-    // Another file may have been opened while hashing; only the current one gets its digest.
+    this.sha256 = verifiedDigest?.startsWith('sha256:') ? verifiedDigest.slice(7) : null;
+    return true;
+  }
+
+  /**
+   * The rest of opening `bytes`, after the view is drawn: hashing (WebCrypto copies the bytes on this thread) and
+   * `onOpened` (the recents list). Never rejects; a document replaced meanwhile is left alone.
+   */
+  async settle(bytes: Uint8Array): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
     if (this.bytes !== bytes) return;
-    this.sha256 = hex;
+    if (!this.sha256) {
+      const hex = await sha256Hex(bytes).catch(() => null);
+      if (this.bytes !== bytes || !hex) return;
+      this.sha256 = hex;
+    }
     this.onOpened?.(this);
   }
 

@@ -132,18 +132,17 @@ export class RegistryViewState {
     const state = await this.pull.run({ reference: text }, async (signal, onProgress) => {
       const ref = parseReference(text);
       const pulled = await pullPolicy(connections.clientFor(ref), ref, { signal, onProgress });
-      // pullPolicy verified the bytes against the layer digest: the document need not hash them again.
-      await appDocument.openBytes(
-        `${ref.repository.split('/').pop() ?? 'policy'}.wasm`,
-        pulled.bytes,
-        {
-          kind: 'registry',
-          reference: ref.canonical,
-          digest: pulled.layer.digest,
-          manifestDigest: pulled.digest,
-        },
-        pulled.layer.digest,
-      );
+      // pullPolicy verified the bytes against the layer digest: the document need not hash them again, and Inspect
+      // draws before the recents list is written.
+      const name = `${ref.repository.split('/').pop() ?? 'policy'}.wasm`;
+      const source = {
+        kind: 'registry' as const,
+        reference: ref.canonical,
+        digest: pulled.layer.digest,
+        manifestDigest: pulled.digest,
+      };
+      if (appDocument.show(name, pulled.bytes, source, pulled.layer.digest))
+        void appDocument.settle(pulled.bytes);
       if (appDocument.error) throw new Error(`${appDocument.name}: ${appDocument.error.message}`);
       return { reference: ref.canonical };
     });
