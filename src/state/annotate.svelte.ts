@@ -1,6 +1,7 @@
 /** The Annotate editor: a form over Kubewarden metadata, live kwctl validation, imports and the saved draft. */
 import {
   annotate,
+  annotateParts,
   emptyMetadata,
   metadataFromYaml,
   MetadataError,
@@ -356,6 +357,15 @@ export class AnnotateEditor {
   annotated(strip: boolean): { bytes: Uint8Array; savedBytes: number } {
     const base = strip ? stripDebug(this.bytes, { name: true }) : { bytes: this.bytes, savedBytes: 0 };
     return { bytes: annotate(base.bytes, this.metadata), savedBytes: base.savedBytes };
+  }
+
+  /**
+   * {@link annotated} as parts (views of the module, then the new metadata section), for saving: a download of a
+   * 100 MB module then holds no second copy of it.
+   */
+  annotatedParts(strip: boolean): { parts: Uint8Array[]; savedBytes: number } {
+    const base = strip ? stripDebug(this.bytes, { name: true }) : { bytes: this.bytes, savedBytes: 0 };
+    return { parts: annotateParts(base.bytes, this.metadata), savedBytes: base.savedBytes };
   }
 
   /** Flushes a pending draft save and stops further ones. */

@@ -1,5 +1,5 @@
 /** Small helpers shared by every library: digests, number formatting, hex dumps and the media-type table. */
-export { sha256Hex, sha256Digest } from './digest';
+export { sha256Hex, sha256HexOfParts, sha256Digest } from './digest';
 export { formatBytes, formatNumber, formatOffset } from './format';
 export { hexDump } from './hex';
 export { MT, MANIFEST_MEDIA_TYPES, EMPTY_CONFIG_DIGEST, isIndexType } from './media-types';

@@ -1,5 +1,5 @@
 /** Writing metadata into a module (§10.1): every other byte kept, exactly one metadata section, at the end. */
-import { parseWasm, setCustomSection, type WasmInfo, type WasmSection } from '../wasm';
+import { parseWasm, setCustomSection, setCustomSectionParts, type WasmInfo, type WasmSection } from '../wasm';
 import { KEY_KWCTL, METADATA_SECTION } from './constants';
 import { MetadataError } from './errors';
 import { canonicalMetadata } from './model';
@@ -33,6 +33,30 @@ export function metadataToWrite(metadata: Metadata, existingKwctl: string | unde
  * for components and `write-check` if the result fails the post-write check; `WasmParseError` for bad binaries.
  */
 export function annotate(bytes: Uint8Array, metadata: Metadata, options: AnnotateOptions = {}): Uint8Array {
+  const { info, payload } = prepare(bytes, metadata, options);
+  const out = setCustomSection(bytes, METADATA_SECTION, payload, info);
+  checkWrite(bytes, info, out, payload);
+  return out;
+}
+
+/**
+ * {@link annotate} as parts, not joined: views of `bytes` (every section but the metadata ones) and then the new
+ * metadata section. Saving them (a Blob, a hash) costs no second copy of a large module. The self-check is the
+ * same one, by structure: the kept parts are `bytes` itself, so they must be exactly its header and non-metadata
+ * sections, in order, and the last part exactly one metadata section with the intended JSON.
+ */
+export function annotateParts(
+  bytes: Uint8Array,
+  metadata: Metadata,
+  options: AnnotateOptions = {},
+): Uint8Array[] {
+  const { info, payload } = prepare(bytes, metadata, options);
+  const parts = setCustomSectionParts(bytes, METADATA_SECTION, payload, info);
+  checkParts(bytes, info, parts, payload);
+  return parts;
+}
+
+function prepare(bytes: Uint8Array, metadata: Metadata, options: AnnotateOptions) {
   const info = parseWasm(bytes);
   if (info.kind !== 'module') {
     throw new MetadataError(
@@ -41,9 +65,45 @@ export function annotate(bytes: Uint8Array, metadata: Metadata, options: Annotat
     );
   }
   const kwctl = 'existingKwctl' in options ? options.existingKwctl : existingKwctlVersion(bytes, info);
-  const payload = serializeMetadata(metadataToWrite(metadata, kwctl));
-  const out = setCustomSection(bytes, METADATA_SECTION, payload, info);
-  checkWrite(bytes, info, out, payload);
+  return { info, payload: serializeMetadata(metadataToWrite(metadata, kwctl)) };
+}
+
+const writeFailure = (why: string) =>
+  new MetadataError('write-check', `The annotated module failed its self-check: ${why}.`);
+
+/** {@link checkWrite} for parts: the kept parts cover exactly the input's header and non-metadata sections. */
+function checkParts(input: Uint8Array, before: WasmInfo, parts: Uint8Array[], payload: Uint8Array): void {
+  const kept = parts.slice(0, -1);
+  const ranges = kept.map((p) => {
+    if (p.buffer !== input.buffer) throw writeFailure('a kept part is not the input itself');
+    const from = p.byteOffset - input.byteOffset;
+    return [from, from + p.length] as const;
+  });
+  // Every byte the output keeps, in order: the header, then each non-metadata section whole.
+  const wanted: [number, number][] = [[0, 8]];
+  for (const s of before.sections)
+    if (!(s.id === 0 && s.name === METADATA_SECTION)) wanted.push([s.offset, s.payloadOffset + s.size]);
+  const covered = ranges.flatMap(([from, to]) => {
+    const inside = wanted.filter(([a, b]) => a >= from && b <= to);
+    if (inside.reduce((n, [a, b]) => n + b - a, 0) !== to - from)
+      throw writeFailure('a kept part holds other bytes');
+    return inside;
+  });
+  if (covered.length !== wanted.length || covered.some(([a], i) => a !== wanted[i][0]))
+    throw writeFailure('the other sections are not all kept, in order');
+  const last = parseWasm(joinHeader(input, parts[parts.length - 1]));
+  const meta = last.sections[0];
+  if (last.sections.length !== 1 || meta.id !== 0 || meta.name !== METADATA_SECTION)
+    throw writeFailure('the last part is not one metadata section');
+  if (!equalBytes(parts[parts.length - 1].subarray(meta.dataOffset! - 8), payload))
+    throw writeFailure('the metadata section does not hold the intended JSON');
+}
+
+/** `section` after the input's 8-byte header, so the Wasm parser can read it alone. */
+function joinHeader(input: Uint8Array, section: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + section.length);
+  out.set(input.subarray(0, 8));
+  out.set(section, 8);
   return out;
 }
 

@@ -35,7 +35,7 @@ export {
 export { validateRule, checkResources, orderHint, ASTERISK_MESSAGE, LENGTH_MESSAGE } from './rules';
 export { isRego, isRegoExports, type ExportLike } from './backend';
 export { readPolicyModel, decideExecution, type PolicyModel, type ExecutionDecision } from './policy-model';
-export { annotate, metadataToWrite, type AnnotateOptions } from './annotate';
+export { annotate, annotateParts, metadataToWrite, type AnnotateOptions } from './annotate';
 export { scanHostCapabilities, detectCapabilities, type CapabilityScan } from './capabilities';
 export {
   inspectModel,

@@ -20,28 +20,39 @@ export function customSections(
 }
 
 /**
- * Removes every top-level section for which `drop` is true, copying all other bytes (the header, padded LEBs,
- * unknown sections, trailing order) exactly. The output size is computed from parsed, bounds-checked sections.
+ * The byte ranges that stay when every top-level section for which `drop` is true is removed: the header, padded
+ * LEBs, unknown sections and the trailing order are kept exactly. Bounds come from parsed, checked sections.
  */
-function without(bytes: Uint8Array, sections: WasmSection[], drop: (s: WasmSection) => boolean, extra = 0) {
+function keptRanges(length: number, sections: WasmSection[], drop: (s: WasmSection) => boolean) {
   const keep: [number, number][] = [];
   let start = 0;
-  let total = 0;
   for (const s of sections) {
     if (!drop(s)) continue;
     if (s.offset > start) keep.push([start, s.offset]);
-    total += s.offset - start;
     start = s.payloadOffset + s.size;
   }
-  keep.push([start, bytes.length]);
-  total += bytes.length - start;
-  const out = new Uint8Array(total + extra);
+  if (length > start) keep.push([start, length]);
+  return keep;
+}
+
+/** Joins parts into one new array. */
+export function joinParts(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const [from, to] of keep) {
-    out.set(bytes.subarray(from, to), at);
-    at += to - from;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
   }
-  return { out, at };
+  return out;
+}
+
+/** Views of `bytes` without the sections `drop` selects (no copy). */
+function without(
+  bytes: Uint8Array,
+  sections: WasmSection[],
+  drop: (s: WasmSection) => boolean,
+): Uint8Array[] {
+  return keptRanges(bytes.length, sections, drop).map(([from, to]) => bytes.subarray(from, to));
 }
 
 /**
@@ -53,7 +64,7 @@ export function removeCustomSections(
   predicate: (s: WasmSection) => boolean,
   info: WasmInfo = parseWasm(bytes),
 ): Uint8Array {
-  return without(bytes, info.sections, (s) => s.id === 0 && predicate(s)).out;
+  return joinParts(without(bytes, info.sections, (s) => s.id === 0 && predicate(s)));
 }
 
 /** Encodes one complete custom section: id 0, minimal size LEB, name, payload. */
@@ -84,10 +95,22 @@ export function setCustomSection(
   payload: Uint8Array,
   info: WasmInfo = parseWasm(bytes),
 ): Uint8Array {
-  const section = encodeCustomSection(name, payload);
-  const { out, at } = without(bytes, info.sections, (s) => s.id === 0 && s.name === name, section.length);
-  out.set(section, at);
-  return out;
+  return joinParts(setCustomSectionParts(bytes, name, payload, info));
+}
+
+/**
+ * {@link setCustomSection} as parts, not joined: views into `bytes` (every byte outside the replaced sections)
+ * followed by the new section. A Blob or a hash takes the parts as they are, so a 100 MB module is not copied
+ * once more just to be saved.
+ */
+export function setCustomSectionParts(
+  bytes: Uint8Array,
+  name: string,
+  payload: Uint8Array,
+  info: WasmInfo = parseWasm(bytes),
+): Uint8Array[] {
+  const kept = without(bytes, info.sections, (s) => s.id === 0 && s.name === name);
+  return [...kept, encodeCustomSection(name, payload)];
 }
 
 export interface StripOptions {
@@ -128,6 +151,13 @@ export function stripDebug(
 ): StripResult {
   const drop = (s: WasmSection) => s.id === 0 && s.name !== undefined && isDebugSection(s.name, options);
   const removed = info.sections.filter(drop).map((s) => s.name as string);
-  const out = removed.length === 0 ? bytes.slice() : without(bytes, info.sections, drop).out;
+  const out = removed.length === 0 ? bytes.slice() : joinParts(without(bytes, info.sections, drop));
   return { bytes: out, removed, savedBytes: bytes.length - out.length };
+}
+
+/** The bytes {@link stripDebug} would remove, counted from the section table alone (nothing is copied). */
+export function debugBytes(info: WasmInfo, options: StripOptions = {}): number {
+  return info.sections
+    .filter((s) => s.id === 0 && s.name !== undefined && isDebugSection(s.name, options))
+    .reduce((n, s) => n + s.payloadOffset + s.size - s.offset, 0);
 }

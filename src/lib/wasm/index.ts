@@ -7,6 +7,9 @@ export { readU32, encodeU32, u32Length } from './leb';
 export {
   customSections,
   setCustomSection,
+  setCustomSectionParts,
+  joinParts,
+  debugBytes,
   removeCustomSections,
   stripDebug,
   isDebugSection,

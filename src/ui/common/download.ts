@@ -1,13 +1,16 @@
 /** Saves bytes or text as a file through a temporary Blob URL and `<a download>`, then revokes the URL. */
 
-/** Starts a download of `data` named `fileName` (callers make untrusted names safe first). */
+/**
+ * Starts a download of `data` named `fileName` (callers make untrusted names safe first). `data` may be parts,
+ * which the Blob joins as it copies them (no joined copy of them is made first).
+ */
 export function downloadFile(
   fileName: string,
-  data: Uint8Array | string,
+  data: Uint8Array | string | Uint8Array[],
   type = 'application/octet-stream',
 ): void {
-  const part: BlobPart = typeof data === 'string' ? data : (data as Uint8Array<ArrayBuffer>);
-  const url = URL.createObjectURL(new Blob([part], { type }));
+  const parts = (Array.isArray(data) ? data : [data]) as BlobPart[];
+  const url = URL.createObjectURL(new Blob(parts, { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
