@@ -175,6 +175,41 @@ describe('uploads', () => {
       expect(defaultChunkSize(host)).toBeGreaterThanOrEqual(1024 * MiB);
   });
 
+  it('opens the upload session alongside the HEAD, and cancels it when the registry has the blob', async () => {
+    const big = new Uint8Array(200_000).fill(7);
+    for (const present of [false, true]) {
+      let posted: () => void = () => {};
+      const post = new Promise<void>((resolve) => (posted = resolve));
+      let overlapped = false;
+      const { fn, calls } = scripted(async (url, init) => {
+        const m = init.method ?? 'GET';
+        if (m === 'HEAD') {
+          // Answers only once the POST arrived (or after 2 s): a client that waits for the HEAD first is slow here.
+          overlapped = await Promise.race([
+            post.then(() => true),
+            new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
+          ]);
+          return new Response(null, { status: present ? 200 : 404 });
+        }
+        if (m === 'POST') {
+          posted();
+          return new Response(null, { status: 202, headers: { Location: '/v2/x/blobs/uploads/u1' } });
+        }
+        if (m === 'DELETE') return new Response(null, { status: 204 });
+        const digest = url.searchParams.get('digest')!;
+        return new Response(null, { status: 201, headers: { 'Docker-Content-Digest': digest } });
+      });
+      const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
+      const r = await c.uploadBlob('r.example/x', big, { digest: sha(big) });
+      await new Promise((resolve) => setTimeout(resolve, 10)); // the cancel is not awaited
+      expect(overlapped).toBe(true);
+      expect(r.method).toBe(present ? 'existing' : 'monolithic');
+      expect(calls.map((x) => x.method).sort()).toEqual(
+        present ? ['DELETE', 'HEAD', 'POST'] : ['HEAD', 'POST', 'PUT'],
+      );
+    }
+  });
+
   it('pushes up to three blobs at once, in order in the result, with one summed progress', async () => {
     const r = uploadsRegistry(true);
     const { fn } = scripted(r.handler);

@@ -211,7 +211,13 @@ function locationOf(t: Transport, res: Response, what: string): string {
   return t.resolve(loc, res.url);
 }
 
-async function startUpload(t: Transport, repository: string, signal?: AbortSignal) {
+interface UploadSession {
+  location: string;
+  /** `OCI-Chunk-Min-Length`, or 0. */
+  minChunk: number;
+}
+
+async function startUpload(t: Transport, repository: string, signal?: AbortSignal): Promise<UploadSession> {
   const res = await t.send({
     method: 'POST',
     url: t.url(`/v2/${repository}/blobs/uploads/`),
@@ -230,6 +236,20 @@ async function startUpload(t: Transport, repository: string, signal?: AbortSigna
     location: locationOf(t, res, 'Starting an upload'),
     minChunk: Number.isFinite(minChunk) ? minChunk : 0,
   };
+}
+
+/** Abandons an upload session (DS-main `DELETE <location>`); the answer does not matter. */
+async function cancelUpload(t: Transport, repository: string, location: string): Promise<void> {
+  await t
+    .send({
+      method: 'DELETE',
+      url: location,
+      scopes: [repoScope(repository, 'pull,push')],
+      accept: [400, 404, 405],
+      what: 'Cancelling an upload',
+    })
+    .then((r) => r.body?.cancel())
+    .catch(() => {});
 }
 
 async function finish(
@@ -279,8 +299,8 @@ async function uploadChunked(
   digest: string,
   chunkSize: number,
   opts: UploadOptions,
+  started: UploadSession,
 ): Promise<'fallback' | { confirmed: boolean }> {
-  const started = await startUpload(t, repository, opts.signal);
   let location = started.location;
   const size = Math.max(chunkSize, started.minChunk);
   let offset = 0;
@@ -309,10 +329,7 @@ async function uploadChunked(
         e instanceof RegistryError &&
         !['unauthorized', 'denied', 'aborted', 'network'].includes(e.code)
       ) {
-        await t
-          .send({ method: 'DELETE', url: location, scopes: [], accept: [400, 404, 405], what: 'Cancelling' })
-          .then((r) => r.body?.cancel())
-          .catch(() => {});
+        await cancelUpload(t, repository, location);
         return 'fallback';
       }
       throw e;
@@ -355,9 +372,10 @@ async function uploadChunked(
 }
 
 /**
- * Uploads one blob: HEAD first (skipped when present), then monolithic (≤ chunk size) or chunked PATCHes with own
- * offset tracking. A finish the registry answered with 201 and our digest is the confirmation; otherwise a HEAD
- * confirms. `digest` is computed when not given (pass it when it is known: hashing is the slowest local step).
+ * Uploads one blob: HEAD (skipped when present; the upload session opens meanwhile), then monolithic (≤ chunk size)
+ * or chunked PATCHes with own offset tracking. A finish the registry answered with 201 and our digest is the
+ * confirmation; otherwise a HEAD confirms. `digest` is computed when not given (pass it when it is known: hashing
+ * is the slowest local step).
  */
 export async function uploadBlob(
   t: Transport,
@@ -365,17 +383,31 @@ export async function uploadBlob(
   bytes: Uint8Array,
   opts: UploadOptions & { digest?: string } = {},
 ): Promise<UploadResult> {
+  // A blob worth sending gets its upload session while the registry is asked whether it has the blob (and, when
+  // the digest is not given, while it is hashed): one round trip instead of two. A blob it has costs a cancelled
+  // session. Small blobs (configs, mostly already there) ask first.
+  const early = bytes.length > EARLY_SESSION_BYTES ? settled(startUpload(t, repository, opts.signal)) : null;
   const digest = opts.digest ?? (await digestOf(bytes, opts.signal));
   if (await blobExists(t, repository, digest, opts.signal)) {
+    const session = await early;
+    if (session?.ok) void cancelUpload(t, repository, session.value.location);
     opts.onProgress?.(bytes.length, bytes.length);
     return { digest, skipped: true, method: 'existing' };
   }
+  const session = async () => {
+    const got = await early;
+    if (!got) return startUpload(t, repository, opts.signal);
+    if (!got.ok) throw got.error;
+    return got.value;
+  };
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const mode = opts.mode ?? 'auto';
   let method: UploadResult['method'] = 'monolithic';
   let confirmed: boolean | null = null;
+  let started: UploadSession | null = await session();
   if (mode === 'chunked' || (mode === 'auto' && bytes.length > chunkSize)) {
-    const r = await uploadChunked(t, repository, bytes, digest, chunkSize, opts);
+    const r = await uploadChunked(t, repository, bytes, digest, chunkSize, opts, started);
+    started = null; // used (and cancelled on a fallback)
     if (r === 'fallback')
       t.onWarning?.('The registry refused a chunked upload; sending the blob in one request instead.');
     else {
@@ -384,11 +416,22 @@ export async function uploadBlob(
     }
   }
   if (confirmed === null) {
-    const { location } = await startUpload(t, repository, opts.signal);
+    const { location } = started ?? (await startUpload(t, repository, opts.signal));
     confirmed = await finish(t, repository, location, digest, bytes as Uint8Array<ArrayBuffer>, opts.signal);
     opts.onProgress?.(bytes.length, bytes.length);
   }
   if (!confirmed && !(await blobExists(t, repository, digest, opts.signal)))
     throw new RegistryError('bad-response', `The registry does not have blob ${digest} after the upload.`);
   return { digest, skipped: false, method };
+}
+
+/** Blobs above this get their upload session while the registry is asked whether it has them. */
+const EARLY_SESSION_BYTES = 64 * 1024;
+
+/** A promise's outcome as a value, so a failure that turns out not to matter is never unhandled. */
+function settled<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }
