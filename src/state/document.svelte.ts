@@ -11,6 +11,9 @@ export interface OpenError {
   message: string;
 }
 
+/** How long a file read runs before "Reading …" shows. */
+const READING_STATUS_DELAY_MS = 150;
+
 export class OpenDocument {
   name = $state('');
   /** Raw bytes: never deep-proxied. */
@@ -21,17 +24,25 @@ export class OpenDocument {
   loading = $state(false);
   source = $state.raw<DocumentSource>({ kind: 'file' });
 
-  /** Opens a File from the picker or a drop. A bad file sets `error` and keeps nothing half-read. */
+  /**
+   * Opens a File from the picker or a drop. A bad file sets `error` and keeps nothing half-read. "Reading …"
+   * shows only for a read long enough to notice: for most files it would cost a frame to draw and another to
+   * remove, both before the file's own view.
+   */
   async openFile(file: File): Promise<void> {
-    this.loading = true;
+    const status = setTimeout(() => (this.loading = true), READING_STATUS_DELAY_MS);
+    let bytes: Uint8Array;
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      await this.openBytes(file.name, bytes);
+      bytes = new Uint8Array(await file.arrayBuffer());
+      if (!this.show(file.name, bytes, { kind: 'file' })) return;
     } catch (e) {
       this.fail(file.name, { code: 'read-failed', message: `The file could not be read: ${String(e)}` });
+      return;
     } finally {
+      clearTimeout(status);
       this.loading = false;
     }
+    await this.settle(bytes);
   }
 
   /**
