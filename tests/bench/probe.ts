@@ -1,0 +1,56 @@
+// In-page timing for the Chromium benches: from the user's event (a form submit, a file chosen) to the moment the
+// view's content is in the DOM, both stamped inside the page with performance.now(), so Playwright's own round
+// trips are not counted. The next paint follows at the browser's next frame (at most 16.7 ms later, whatever the
+// app does); it is stamped too and reported beside the figure, not in it.
+import type { Page } from '@playwright/test';
+
+interface Probe {
+  t0: number;
+  ready: number;
+  painted: number;
+}
+type Win = { __probe?: Probe };
+
+/**
+ * Arms a probe: the next `event` (captured on the document, before any app handler) starts the clock, and the
+ * first DOM change after which `selector` matches (an element whose text includes `text`, when given) stops it.
+ * `'now'` starts the clock at once instead.
+ */
+export async function armProbe(
+  page: Page,
+  event: 'submit' | 'change' | 'click' | 'now',
+  selector: string,
+  text = '',
+) {
+  await page.evaluate(
+    ({ event, selector, text }) => {
+      const matches = () =>
+        [...document.querySelectorAll(selector)].some((el) => (el.textContent ?? '').includes(text));
+      const w = window as unknown as Win;
+      const probe: Probe = { t0: 0, ready: 0, painted: 0 };
+      w.__probe = probe;
+      const start = () => (probe.t0 = performance.now());
+      if (event === 'now') start();
+      else document.addEventListener(event, start, { capture: true, once: true });
+      const observer = new MutationObserver(() => {
+        if (!probe.t0 || probe.ready || !matches()) return;
+        probe.ready = performance.now();
+        observer.disconnect();
+        requestAnimationFrame(() => (probe.painted = performance.now()));
+      });
+      observer.observe(document, { childList: true, subtree: true, characterData: true });
+    },
+    { event, selector, text },
+  );
+}
+
+/** Waits for the armed probe; returns ms from the event to the content in the DOM, and to the next frame. */
+export async function readProbe(page: Page, timeout = 120_000): Promise<{ ms: number; paintedMs: number }> {
+  await page.waitForFunction(() => ((window as unknown as Win).__probe?.painted ?? 0) > 0, undefined, {
+    timeout,
+  });
+  return page.evaluate(() => {
+    const p = (window as unknown as Win).__probe!;
+    return { ms: p.ready - p.t0, paintedMs: p.painted - p.t0 };
+  });
+}
