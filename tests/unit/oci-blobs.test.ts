@@ -99,19 +99,40 @@ describe('downloads: memory follows bytes received', () => {
     expect(pulls).toBeLessThan(40); // 16 pieces make 1 MiB; the stream has 1,600
   });
 
-  it('reports progress about every 1%, ending at the size', async () => {
+  it('reports progress at most every 1% and every 16 ms, ending at the size', async () => {
     const blob = new Uint8Array(10 * MiB);
-    const { fn } = scripted(() => new Response(streamOf(blob)));
-    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
-    const seen: number[] = [];
+    // 160 pieces, each a millisecond or more apart: a report per piece would be 160 reports.
+    const pace = () => new Promise((r) => setTimeout(r, 1));
+    const { fn } = scripted(() => new Response(streamOf(blob, () => void pace())));
+    const slow: typeof fetch = async (input, init) => {
+      const res = await fn(input, init);
+      const reader = res.body!.getReader();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(c) {
+          await pace();
+          const { done, value } = await reader.read();
+          if (done) c.close();
+          else c.enqueue(value);
+        },
+      });
+      return new Response(body, { status: res.status });
+    };
+    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: slow });
+    const seen: { done: number; at: number }[] = [];
+    const t0 = performance.now();
     await c.getBlob(
       'r.example/x',
       { digest: sha(blob), size: blob.length },
-      { onProgress: (d) => seen.push(d) },
+      { onProgress: (done) => seen.push({ done, at: performance.now() }) },
     );
-    expect(seen.at(-1)).toBe(blob.length);
-    expect(seen.length).toBeGreaterThan(10);
-    expect(seen.length).toBeLessThanOrEqual(101);
+    const elapsed = performance.now() - t0;
+    expect(seen.at(-1)!.done).toBe(blob.length);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.length).toBeLessThanOrEqual(Math.min(101, elapsed / 16 + 2));
+    for (let i = 1; i < seen.length - 1; i++) {
+      expect(seen[i].done - seen[i - 1].done).toBeGreaterThanOrEqual(blob.length / 100);
+      expect(seen[i].at - seen[i - 1].at).toBeGreaterThanOrEqual(15.9);
+    }
   });
 });
 
