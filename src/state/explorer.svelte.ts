@@ -37,15 +37,20 @@ function part<T>(run: () => T): Part<T> {
   }
 }
 
+/** The toolchain named by the first `producers` section, or null when there is none or it does not decode. */
+export function toolchainOf(bytes: Uint8Array, info: WasmInfo): string | null {
+  const producers = part(() => customSections(bytes, 'producers', info).map((p) => decodeProducers(p)));
+  return producers.ok && producers.value.length > 0 ? toolchain(producers.value[0]) || null : null;
+}
+
 /** Decodes everything the explorer shows. Never decodes code bodies. */
 export function explore(bytes: Uint8Array, info: WasmInfo): Explored {
-  const producers = part(() => customSections(bytes, 'producers', info).map((p) => decodeProducers(p)));
   return {
     imports: part(() => decodeImports(bytes, info)),
     exports: part(() => decodeExports(bytes, info)),
     customs: decodeCustomSections(bytes, info.sections),
     component: info.kind === 'component' ? part(() => componentSummary(bytes, info)) : null,
-    toolchain: producers.ok && producers.value.length > 0 ? toolchain(producers.value[0]) || null : null,
+    toolchain: toolchainOf(bytes, info),
   };
 }
 
