@@ -5,9 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect, corpusPath, registries } from '../e2e/helpers';
 import { writePolicyDir } from '../e2e/registry-helpers';
-import { median, pairs, row } from './measure';
+import { median, pairs, report, row } from './measure';
 import { armProbe, readProbe } from './probe';
 
 const SAFE_LABELS = 'kw-tinygo-safe-labels-annotated-kwctl1.6.0.wasm';
@@ -44,6 +45,8 @@ test('push and pull of a 14 MB policy: browser vs skopeo copy', async ({ page, p
     pull: [] as number[],
     skopeoPush: [] as number[],
     skopeoPull: [] as number[],
+    barePut: [] as number[],
+    bareGet: [] as number[],
   };
   const painted = { push: [] as number[], pull: [] as number[] };
   try {
@@ -73,6 +76,8 @@ test('push and pull of a 14 MB policy: browser vs skopeo copy', async ({ page, p
       await pullForm.getByRole('button', { name: 'Pull and inspect' }).click();
       const pull = await readProbe(page);
       await expect(page).toHaveURL(/#\/inspect$/);
+      // The floor for both in this browser: the same bytes over bare fetch, nothing verified or drawn.
+      const bare = await bareTransfers(page, registries().noauth.url, `bench/bare-${run}`, TARGET);
 
       // The same artifact size with skopeo, again with fresh bytes, to a repository it has never seen.
       const dir = join(work, `push${run}`);
@@ -96,6 +101,8 @@ test('push and pull of a 14 MB policy: browser vs skopeo copy', async ({ page, p
       painted.pull.push(pull.paintedMs);
       t.skopeoPush.push(skopeoPush);
       t.skopeoPull.push(skopeoPull);
+      t.barePut.push(bare.put);
+      t.bareGet.push(bare.get);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -120,4 +127,54 @@ test('push and pull of a 14 MB policy: browser vs skopeo copy', async ({ page, p
     pairs: pairs(t.pull, t.skopeoPull),
     note: note(painted.pull),
   });
+  report(
+    'bare fetch POST+PUT of 14 MiB in Chromium',
+    median(t.barePut),
+    'skopeo copy dir:→docker://',
+    median(t.skopeoPush),
+  );
+  report(
+    'bare fetch GET of 14 MiB in Chromium',
+    median(t.bareGet),
+    'skopeo copy docker://→dir:',
+    median(t.skopeoPull),
+  );
 });
+
+/**
+ * Chromium's own transfer time for a blob of `size` bytes: POST + PUT of fresh bytes as a Blob, then a GET that reads
+ * the body to its end, both with bare fetch in the page (no digest, no checks, nothing drawn).
+ */
+async function bareTransfers(page: Page, base: string, repo: string, size: number) {
+  return page.evaluate(
+    async ({ base, repo, size }) => {
+      const bytes = new Uint8Array(size);
+      crypto.getRandomValues(bytes.subarray(0, 65536));
+      const hex = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)), (b) =>
+        b.toString(16).padStart(2, '0'),
+      ).join('');
+      const digest = `sha256:${hex}`;
+      let t0 = performance.now();
+      const started = await fetch(`${base}/v2/${repo}/blobs/uploads/`, {
+        method: 'POST',
+        credentials: 'omit',
+      });
+      const location = new URL(started.headers.get('location')!, started.url);
+      location.searchParams.set('digest', digest);
+      const done = await fetch(location, {
+        method: 'PUT',
+        credentials: 'omit',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: new Blob([bytes]),
+      });
+      if (done.status !== 201) throw new Error(`bare PUT answered ${done.status}`);
+      const put = performance.now() - t0;
+      t0 = performance.now();
+      const res = await fetch(`${base}/v2/${repo}/blobs/${digest}`, { credentials: 'omit' });
+      const reader = res.body!.getReader();
+      while (!(await reader.read()).done);
+      return { put, get: performance.now() - t0 };
+    },
+    { base, repo, size },
+  );
+}
