@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
 import { test, expect, corpusPath, FIXTURES } from '../e2e/helpers';
 import { median, pairs, row } from './measure';
-import { armProbe, readProbe } from './probe';
+import { armProbe, provideFiles, readProbe } from './probe';
 
 const BASE = 'kw-javy-js-sdk-demo-annotated-kwctl1.25.0.wasm';
 const SIZE = 100 * 1000 * 1000;
@@ -75,15 +75,7 @@ test('a 100 MB module: drop → table, annotate, download, and peak memory', asy
     await page.goto('/');
     const cdp = await browser.newBrowserCDPSession();
     const pid = await rendererPid(page, cdp);
-    await page.evaluate(() => {
-      const input = document.createElement('input');
-      input.type = 'file';
-      input.multiple = true;
-      input.id = 'bench-files';
-      input.hidden = true;
-      document.body.append(input);
-    });
-    await page.setInputFiles('#bench-files', [join(FIXTURES, 'minimal.wasm'), file]);
+    await provideFiles(page, [join(FIXTURES, 'minimal.wasm'), file]);
     const name = file.split('/').pop()!;
     const t = {
       drop: [] as number[],

@@ -54,3 +54,19 @@ export async function readProbe(page: Page, timeout = 120_000): Promise<{ ms: nu
     return { ms: p.ready - p.t0, paintedMs: p.painted - p.t0 };
   });
 }
+
+/**
+ * Gives the page these files from disk, as a drop or the file picker gives them (a File made in the page from bytes
+ * is read by another, slower path), on a hidden input of the bench's own; the page finds them with `benchFile()`.
+ */
+export async function provideFiles(page: Page, paths: string[]) {
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.id = 'bench-files';
+    input.hidden = true;
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-files', paths);
+}

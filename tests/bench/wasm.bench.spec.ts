@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, corpusPath, FIXTURES } from '../e2e/helpers';
 import { median, pairs, row } from './measure';
+import { provideFiles } from './probe';
 
 const FILES = [
   'component-hello-stdout-dwarf-jco-fixture.wasm',
@@ -20,16 +21,7 @@ test('drop to section table vs File.arrayBuffer()', async ({ page, problems: _ }
     'WASMLENS_CORPUS is not set',
   );
   await page.goto('/');
-  // Files from disk, as a drop gives them (a File made in the page from bytes is read by another, slower path).
-  await page.evaluate(() => {
-    const input = document.createElement('input');
-    input.type = 'file';
-    input.multiple = true;
-    input.id = 'bench-files';
-    input.hidden = true;
-    document.body.append(input);
-  });
-  await page.setInputFiles('#bench-files', [join(FIXTURES, 'minimal.wasm'), ...(paths as string[])]);
+  await provideFiles(page, [join(FIXTURES, 'minimal.wasm'), ...(paths as string[])]);
   for (const [i, name] of FILES.entries()) {
     const sections = await page.evaluate(
       async ({ runs, name }) => {

@@ -270,7 +270,7 @@ async function finish(
   repository: string,
   location: string,
   digest: string,
-  body: Uint8Array<ArrayBuffer> | undefined,
+  body: Blob | undefined,
   signal?: AbortSignal,
 ): Promise<boolean> {
   const url = new URL(location);
@@ -415,10 +415,14 @@ export async function uploadBlob(
   };
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const mode = opts.mode ?? 'auto';
+  const chunked = mode === 'chunked' || (mode === 'auto' && bytes.length > chunkSize);
+  // The request body (a Blob: Chromium sends it several times faster than a Uint8Array) is a copy of the bytes;
+  // made now, it costs nothing while the upload session is still being opened.
+  const body = chunked ? null : new Blob([bytes as Uint8Array<ArrayBuffer>]);
   let method: UploadResult['method'] = 'monolithic';
   let confirmed: boolean | null = null;
   let started: UploadSession | null = await session();
-  if (mode === 'chunked' || (mode === 'auto' && bytes.length > chunkSize)) {
+  if (chunked) {
     const r = await uploadChunked(t, repository, bytes, digest, chunkSize, opts, started);
     started = null; // used (and cancelled on a fallback)
     if (r === 'fallback')
@@ -430,7 +434,14 @@ export async function uploadBlob(
   }
   if (confirmed === null) {
     const { location } = started ?? (await startUpload(t, repository, opts.signal));
-    confirmed = await finish(t, repository, location, digest, bytes as Uint8Array<ArrayBuffer>, opts.signal);
+    confirmed = await finish(
+      t,
+      repository,
+      location,
+      digest,
+      body ?? new Blob([bytes as Uint8Array<ArrayBuffer>]),
+      opts.signal,
+    );
     opts.onProgress?.(bytes.length, bytes.length);
   }
   if (!confirmed && !(await blobExists(t, repository, digest, opts.signal)))

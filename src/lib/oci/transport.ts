@@ -12,7 +12,7 @@ export interface RequestSpec {
   /** Scopes this operation needs, e.g. `repository:x:pull,push`. */
   scopes: string[];
   headers?: Record<string, string>;
-  body?: Uint8Array<ArrayBuffer> | string;
+  body?: Uint8Array<ArrayBuffer> | Blob | string;
   signal?: AbortSignal;
   /** Statuses that are returned instead of thrown (besides 2xx). */
   accept?: number[];
