@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { test, expect, corpusPath, openFile, FIXTURES } from '../e2e/helpers';
 import { median, pairs, row } from './measure';
-import { armProbe, readProbe } from './probe';
+import { armProbe, readProbe, settled } from './probe';
 
 // 1,206,289 B: the largest of the four annotated policies in the corpus.
 const LARGEST = 'kw-javy-js-sdk-demo-annotated-kwctl1.25.0.wasm';
@@ -34,9 +34,11 @@ test('open → Inspect drawn for the largest annotated policy', async ({ page, p
     // A module without metadata in between, so each run draws the details afresh.
     await openFile(page, join(FIXTURES, 'minimal.wasm'));
     await expect(page.getByText('No Kubewarden metadata found.')).toBeVisible();
+    await settled(page);
     await armProbe(page, 'change', '[data-testid="inspect-details"]');
     await openFile(page, file!);
     const t = await readProbe(page);
+    await settled(page);
     const baseline = await page.evaluate(async () => {
       const f = (window as unknown as { __file: File }).__file;
       const t0 = performance.now();

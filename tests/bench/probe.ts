@@ -70,3 +70,15 @@ export async function provideFiles(page: Page, paths: string[]) {
   });
   await page.setInputFiles('#bench-files', paths);
 }
+
+/**
+ * Waits until the page is doing nothing, as a person's next action finds it: the open document's after-draw work
+ * (its digest, its recents entry in IndexedDB) done, and two frames painted. A measured action and its baseline
+ * both start from here.
+ */
+export async function settled(page: Page) {
+  await page.evaluate(async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
+  });
+}
