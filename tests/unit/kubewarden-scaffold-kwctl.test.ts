@@ -99,7 +99,7 @@ describe('artifacthub mapping details', () => {
   it('copies any io.kubewarden.hidden-ui value (kwctl parses it with String::from_str, which cannot fail)', () => {
     const m = base();
     m.annotations['io.kubewarden.hidden-ui'] = 'yes';
-    expect(scaffoldArtifactHub(m, { createdAt: at })).toContain("  kubewarden/hidden-ui: yes\n");
+    expect(scaffoldArtifactHub(m, { createdAt: at })).toContain('  kubewarden/hidden-ui: yes\n');
   });
 
   it('normalises index.docker.io to docker.io and accepts a bracketed IPv6 host (the oci reference parser)', () => {

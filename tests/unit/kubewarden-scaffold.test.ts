@@ -153,10 +153,7 @@ describe('scaffoldArtifactHub', () => {
       { ...full, 'io.kubewarden.policy.ociUrl': 'ghcr.io/x/y:v1' },
       'annotation ""io.kubewarden.policy.ociUrl""',
     ],
-    [
-      { ...full, 'io.kubewarden.policy.ociUrl': 'ghcr.io/X/y' },
-      'repository names must be lowercase',
-    ],
+    [{ ...full, 'io.kubewarden.policy.ociUrl': 'ghcr.io/X/y' }, 'repository names must be lowercase'],
     [
       { ...full, 'io.artifacthub.keywords': 'a,,b' },
       'annotation "io.artifacthub.keywords" in policy metadata is malformed, must be csv values',

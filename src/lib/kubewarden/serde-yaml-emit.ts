@@ -2,24 +2,19 @@
  * `serde_yaml::to_string` (0.9, libyaml's emitter with unlimited width): the exact text kwctl writes for its
  * scaffolds, so a Wasmlens artifacthub-pkg.yml is byte-identical to kwctl's for the same input.
  */
+import { digitsButNotNumber, unexpectedPlain } from './serde-yaml-read';
 
 /** A value to write: objects keep their insertion order (serde writes struct fields in declaration order). */
 export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
 const INDENT = 2;
 
-/** serde_yaml `serialize_str`'s style choice: strings that would read back as another type are quoted. */
+/**
+ * serde_yaml `serialize_str`'s style choice: a string that would read back as null, a bool or a number (the same
+ * `visit_untagged_scalar` rules the reader uses), or digits with a leading zero, is single-quoted.
+ */
 function readsAsNonString(text: string): boolean {
-  if (text === '' || ['~', 'null', 'Null', 'NULL'].includes(text)) return true;
-  if (['true', 'True', 'TRUE', 'false', 'False', 'FALSE'].includes(text)) return true;
-  const unsigned = /^[+-]?(?:0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+|\d+)$/;
-  const s = text.startsWith('-') || text.startsWith('+') ? text.slice(1) : text;
-  // digits_but_not_number: leading zero(s) then digits read back as a string, but serde_yaml quotes them anyway.
-  if (s.length > 1 && s.startsWith('0') && /^\d+$/.test(s.slice(1))) return true;
-  if (unsigned.test(text) && !/^[+-]{2}/.test(text)) return true;
-  if (/^[+-]?\.(?:inf|Inf|INF)$/.test(text) || /^\.(?:nan|NaN|NAN)$/.test(text)) return true;
-  const body = text.startsWith('+') ? text.slice(1) : text;
-  return !/^[+-]{2}/.test(text) && /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(body);
+  return digitsButNotNumber(text) || !unexpectedPlain(text).startsWith('string ');
 }
 
 /** libyaml `IS_PRINTABLE` on one code point (tab, CR, NEL, BOM, U+FFFE/F and everything above U+FFFF are not). */
