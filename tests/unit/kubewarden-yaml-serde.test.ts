@@ -226,9 +226,16 @@ describe('many keys (issue 19)', () => {
     const small = doc(10_000);
     const large = doc(20_000);
     time(small); // warm up the JIT
-    const ratio = Math.min(time(large), time(large)) / Math.min(time(small), time(small));
+    // Interleaved runs, fastest of each: other test files share the two cores, and a pause hits one run only.
+    let bestSmall = Infinity;
+    let bestLarge = Infinity;
+    for (let i = 0; i < 4; i++) {
+      bestSmall = Math.min(bestSmall, time(small));
+      bestLarge = Math.min(bestLarge, time(large));
+    }
+    const ratio = bestLarge / bestSmall;
     // Quadratic work would give about 4; leave room for GC and a shared machine.
-    expect(ratio).toBeLessThan(3);
+    expect(ratio).toBeLessThan(3.2);
     expect(Object.keys(metadataFromYaml(large).metadata.annotations)).toHaveLength(20_000);
   });
 });
