@@ -184,6 +184,56 @@ test('validation runs as you type and names the field', async ({ page, problems:
   await expect(download).toBeEnabled();
 });
 
+test('issues name the field as the form does and focus it; a reserved key row says what happens', async ({
+  page,
+  problems: _,
+}) => {
+  await page.goto('/#/annotate');
+  await openFile(page, SAMPLE);
+  const rule = page.getByRole('group', { name: 'Rule 1' });
+  const groups = rule.getByLabel('API groups');
+  await groups.fill('*, apps');
+  const issues = page.getByTestId('annotate-issues');
+  // kwctl's message, prefixed with the field as the form names it, counted from 1.
+  const link = issues.getByRole('link', { name: 'Rule 1 › API groups' });
+  await expect(link).toBeVisible();
+  await expect(issues).toContainText(
+    "Rule 1 › API groups: No other elements can be defined when '*' is used",
+  );
+  await link.click();
+  await expect(groups).toBeFocused();
+  await groups.fill('""');
+
+  await page.getByRole('button', { name: 'Add annotation' }).click();
+  const rows = page.getByRole('textbox', { name: /^Annotation \d+ key$/ });
+  const key = rows.last();
+  await key.fill('io.kubewarden.policy.title');
+  const message = 'io.kubewarden.policy.title is set by the Title field: this row is not written.';
+  expect(await description(page, key)).toContain(message);
+  await expect(issues.getByRole('link', { name: /^Annotation \d+$/ })).toBeVisible();
+});
+
+test('a metadata.yml with several mistakes lists them all, each with its line', async ({
+  page,
+  problems: _,
+}) => {
+  await page.goto('/#/annotate');
+  await openFile(page, SAMPLE);
+  await pickText(
+    page,
+    'Import metadata.yml',
+    'metadata.yml',
+    'executionMode: wapc\nrules:\nmutating: ok\ncontextAwareResources: ~\n',
+  );
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('(3 problems)');
+  const items = alert.getByRole('listitem');
+  await expect(items).toHaveCount(3);
+  await expect(items.nth(0)).toContainText('Line 1: executionMode: unknown variant `wapc`');
+  await expect(items.nth(1)).toContainText('Line 3: mutating: invalid type: string "ok", expected a boolean');
+  await expect(items.nth(2)).toContainText('Line 4: contextAwareResources: invalid type: unit value');
+});
+
 test('a README dropped on the import panel becomes the usage, without replacing the open module', async ({
   page,
   problems: _,

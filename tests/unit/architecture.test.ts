@@ -51,4 +51,9 @@ describe('architecture', () => {
       );
     expect(wrong).toEqual([]);
   });
+
+  it('has one reference parser', () => {
+    const parsers = sources.filter((f) => /export function parseReference\b/.test(f.text)).map((f) => f.path);
+    expect(parsers).toEqual(['lib/oci/reference.ts']);
+  });
 });

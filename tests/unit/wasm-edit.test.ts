@@ -1,4 +1,4 @@
-// Custom-section editing on hand-built bytes: byte-exact copies, padded LEBs, odd positions, unknown ids.
+// Custom-section editing on hand-built bytes: byte-exact copies, padded LEBs, odd positions, opaque sections.
 import { describe, expect, it } from 'vitest';
 import {
   customSections,
@@ -12,7 +12,7 @@ import {
 const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // magic "\0asm", version 1
 const ascii = (s: string) => [...new TextEncoder().encode(s)];
 
-/** A module with a padded custom section first, a type section, an unknown id and two "a" sections. */
+/** A module with a padded custom section first, a type section, an undecoded data section and two "a" sections. */
 const odd = Uint8Array.from([
   ...header,
   0x00, // custom section id                         @8
@@ -31,7 +31,7 @@ const odd = Uint8Array.from([
   0x60, // func
   0x00, // no params
   0x00, // no results
-  0x2a, // unknown section id 42                     @25
+  0x0b, // data section id (its body is never decoded) @25
   0x81,
   0x00, // size 1 in a padded 2-byte LEB
   0x99, // opaque payload byte
@@ -70,10 +70,10 @@ describe('setCustomSection', () => {
       0x60,
       0x00,
       0x00, // type section unchanged
-      0x2a,
+      0x0b,
       0x81,
       0x00,
-      0x99, // unknown section with its padded LEB unchanged
+      0x99, // the data section with its padded LEB unchanged
       0x00,
       0x03,
       0x01,
@@ -144,7 +144,7 @@ describe('removeCustomSections', () => {
       return true;
     });
     expect(seen).toEqual(['0:a', '0:b', '0:a']);
-    expect([...out]).toEqual([...header, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x2a, 0x81, 0x00, 0x99]);
+    expect([...out]).toEqual([...header, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x0b, 0x81, 0x00, 0x99]);
   });
 
   it('returns an identical copy when nothing matches', () => {
