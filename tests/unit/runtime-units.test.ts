@@ -100,9 +100,14 @@ describe('verdicts', () => {
 
 describe('host capability fixtures', () => {
   const payload = new TextEncoder().encode('"x"');
-  it('rejects fixtures that are not an object', () => {
-    expect(() => parseFixtures('[]')).toThrow(/JSON object/);
-    expect(parseFixtures('  ')).toEqual({});
+  it('reads a JSON object as fixtures, a list as a kwctl session, and rejects anything else', () => {
+    expect(parseFixtures('  ')).toEqual({ fixtures: {} });
+    expect(parseFixtures('{"net/v1/dns_lookup_host": {"ips": []}}')).toEqual({
+      fixtures: { 'net/v1/dns_lookup_host': { ips: [] } },
+    });
+    expect(parseFixtures('[]')).toEqual({ session: [] });
+    expect(() => parseFixtures('"x"')).toThrow(/JSON object/);
+    expect(() => parseFixtures('{oops')).toThrow(/JSON object keyed by "namespace\/operation", or a kwctl session/);
   });
   it('names the capability when there is no fixture, and refuses other bindings', () => {
     const r = answerHostCall({}, 'kubewarden', 'oci', 'v1/manifest_digest', payload);
@@ -111,7 +116,7 @@ describe('host capability fixtures', () => {
   });
   it('does not resolve inherited keys such as __proto__ or toString', () => {
     expect(answerHostCall({}, 'kubewarden', 'to', 'String', payload).ok).toBe(false);
-    expect(answerHostCall(parseFixtures('{"__proto__": 1}'), 'kubewarden', '__proto__', '', payload).ok).toBe(
+    expect(answerHostCall(parseFixtures('{"__proto__": 1}').fixtures!, 'kubewarden', '__proto__', '', payload).ok).toBe(
       false,
     );
   });

@@ -7,7 +7,13 @@ export {
   type SerializedError,
 } from './errors';
 export { ConsoleCollector, type ConsoleLine, type ConsoleStream } from './console-log';
-export { WapcGuest, DEFAULT_MEMORY_LIMIT, type HostOptions } from './wapc';
+export {
+  WapcGuest,
+  DEFAULT_MEMORY_LIMIT,
+  COMPONENT_NOT_EVALUABLE,
+  assertCoreModule,
+  type HostOptions,
+} from './wapc';
 export {
   detectProtocolVersionInline,
   evaluateWapc,
@@ -18,20 +24,62 @@ export {
 export { evaluateRego } from './rego';
 export { evaluateWasi } from './wasi-policy';
 export { WasiExit, StdinPipe, wasiImports } from './wasi-shim';
-export { answerHostCall, parseFixtures, type HostFixtures, type HostCallResult } from './host-capabilities';
 export {
-  diffJson,
+  answerHostCall,
+  answerFixture,
+  parseFixtures,
+  type FixtureMap,
+  type HostFixtures,
+  type HostInputs,
+  type HostCallResult,
+} from './host-capabilities';
+export {
+  CALLBACK_REQUESTS,
+  CALLBACK_TAGS,
+  callbackRequest,
+  describeRequest,
+  guestCall,
+  requestKey,
+  type CallbackRequest,
+  type CallbackTag,
+  type ContextAwareResource,
+  type GuestCall,
+} from './callback-request';
+export {
+  parseSession,
+  parseSessionRequest,
+  serializeSession,
+  serializeSessionRequest,
+  type SessionExchange,
+} from './session';
+export {
+  CapabilityHost,
+  ReplayHost,
+  type CallbackAnswer,
+  type HostCallLog,
+  type HostConfig,
+} from './capability-host';
+export { ClusterHost, pluralName, parseLabelSelector } from './kube-cluster';
+export { parseResources, opaInventory, gatekeeperInventory, regoContext, sortAllowList } from './kube-context';
+export {
+  kwctlResponseJson,
+  fromValidationResponse,
+  fromOpaResponse,
+  fromGatekeeperResult,
+  internalServerError,
   verdictFromValidationResponse,
-  settingsVerdict,
-  type Verdict,
-  type SettingsVerdict,
-  type PatchOperation,
-} from './verdict';
+  verdictOf,
+  applyPatch,
+  decodePatch,
+  type AdmissionResponse,
+} from './admission-response';
+export { diffJson, settingsVerdict, type Verdict, type SettingsVerdict, type PatchOperation } from './verdict';
+export { benchStats, MAX_BENCH_RUNS, type BenchResult, type BenchStats } from './evaluation';
 export { readAdmissionRequest, readSettings, parseDocument, type JsonObject } from './request';
 export { REQUEST_TEMPLATES, createPodReview, pod, type RequestTemplate } from './templates';
 export { policyRunInfo, type PolicyRunInfo } from './policy-info';
 export { RUNTIME_MODES, type RuntimeMode, type EvaluateInput, type EvaluationResult } from './types';
-export { evaluatePolicy, runJob, type RuntimeJob, type JobReply } from './job';
+export { evaluatePolicy, benchPolicy, runJob, type RuntimeJob, type JobReply } from './job';
 export {
   runInWorker,
   evaluateInWorker,

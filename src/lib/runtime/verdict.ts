@@ -16,6 +16,8 @@ export interface Verdict {
   patch?: PatchOperation[];
   mutatedObject?: unknown;
   warnings?: string[];
+  /** Kept from the reply, as kwctl keeps them in the response's `auditAnnotations`. */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface SettingsVerdict {
@@ -25,21 +27,6 @@ export interface SettingsVerdict {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Reads a Kubewarden `ValidationResponse` (waPC and WASI policies); unknown fields are ignored. */
-export function verdictFromValidationResponse(reply: unknown, requestObject: unknown): Verdict {
-  if (!isRecord(reply) || typeof reply.accepted !== 'boolean')
-    throw new RuntimeError('bad-reply', `The policy's reply has no boolean "accepted": ${clip(reply)}`);
-  const v: Verdict = { accepted: reply.accepted };
-  if (typeof reply.message === 'string') v.message = reply.message;
-  if (typeof reply.code === 'number') v.code = reply.code;
-  if (Array.isArray(reply.warnings)) v.warnings = reply.warnings.map(String);
-  if (reply.mutated_object !== undefined && reply.mutated_object !== null) {
-    v.mutatedObject = reply.mutated_object;
-    v.patch = diffJson(requestObject, reply.mutated_object);
-  }
-  return v;
 }
 
 /** Reads a settings validation reply `{valid, message?}`. */
