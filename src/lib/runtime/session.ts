@@ -12,13 +12,15 @@ export interface SessionExchange {
 /** Largest session accepted: recorded sessions are kilobytes; a cap keeps a wrong file from exhausting memory. */
 export const MAX_SESSION_CHARS = 16 * 1024 * 1024;
 /** Aliases are expanded while walking; a cap keeps "billion laughs" documents from hanging the worker. */
-const MAX_NODES = 500_000;
+const MAX_NODES = 200_000;
 const MAX_DEPTH = 64;
 
 interface Walk {
   doc: Document;
   nodes: number;
   what: string;
+  /** Resolving an alias searches the document, so each alias's target is remembered. */
+  aliases: Map<Node, Node | undefined>;
 }
 
 /** A YAML tree whose scalars stay {@link YamlScalar}s, so the request shapes can type them as serde_yaml does. */
@@ -26,7 +28,10 @@ function tree(node: Node | null | undefined, walk: Walk, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw new Error(`${walk.what} nests deeper than ${MAX_DEPTH} levels`);
   if (++walk.nodes > MAX_NODES) throw new Error(`${walk.what} is too large (over ${MAX_NODES} nodes after aliases)`);
   if (node === null || node === undefined) return new YamlScalar('', true);
-  if (isAlias(node)) return tree(node.resolve(walk.doc) as Node | undefined, walk, depth + 1);
+  if (isAlias(node)) {
+    if (!walk.aliases.has(node)) walk.aliases.set(node, node.resolve(walk.doc) as Node | undefined);
+    return tree(walk.aliases.get(node), walk, depth + 1);
+  }
   if (isScalar(node)) return new YamlScalar(String(node.value ?? ''), node.type === 'PLAIN' || node.type === undefined);
   if (isSeq(node)) return node.items.map((item) => tree(item as Node | null, walk, depth + 1));
   if (isMap(node)) {
@@ -54,7 +59,7 @@ function parse(text: string, what: string): { doc: Document; walk: Walk } {
     throw new Error(`${what} is not YAML: ${(e as Error).message}`);
   }
   if (doc.errors.length) throw new Error(`${what} is not YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  return { doc, walk: { doc, nodes: 0, what } };
+  return { doc, walk: { doc, nodes: 0, what, aliases: new Map() } };
 }
 
 function str(v: unknown): string | null {
