@@ -26,10 +26,20 @@ const SESSIONS = join(ROOT, 'tests/fixtures/kwctl/sessions');
 const session = (name: string) => readFileSync(join(SESSIONS, name), 'utf8');
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const ALL = [{ apiVersion: 'v1', kind: 'Pod' }, { apiVersion: 'v1', kind: 'ConfigMap' }, { apiVersion: 'v1', kind: 'Namespace' }];
+const ALL = [
+  { apiVersion: 'v1', kind: 'Pod' },
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Namespace' },
+];
 
 /** A guest call through a host, as a waPC or WASI guest makes it. */
-function call(host: CapabilityHost, namespace: string, operation: string, payload: unknown, binding = 'kubewarden') {
+function call(
+  host: CapabilityHost,
+  namespace: string,
+  operation: string,
+  payload: unknown,
+  binding = 'kubewarden',
+) {
   const r = host.guest(binding, namespace, operation, enc.encode(JSON.stringify(payload)));
   return r.ok ? { ok: true as const, reply: dec.decode(r.reply) } : r;
 }
@@ -91,7 +101,9 @@ describe('upstream session files', () => {
     const [pub] = parseSession(session('sdk-js-sigstore-verify-pubkey-success.yml'));
     expect(pub.request.fields).toEqual({
       image: 'registry.example.com/signed-app:v1.0.0',
-      pub_keys: ['-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA...\n-----END PUBLIC KEY-----'],
+      pub_keys: [
+        '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA...\n-----END PUBLIC KEY-----',
+      ],
       annotations: null,
     });
     const [err] = parseSession(session('sdk-js-namespace-not-found.yml'));
@@ -121,7 +133,12 @@ describe('upstream session files', () => {
 const CASES: { ns: string; op: string; payload: unknown; yaml: string }[] = [
   { ns: 'oci', op: 'v1/manifest_digest', payload: 'busybox', yaml: '!OciManifestDigest\nimage: busybox\n' },
   { ns: 'oci', op: 'v1/oci_manifest', payload: 'busybox', yaml: '!OciManifest\nimage: busybox\n' },
-  { ns: 'oci', op: 'v1/oci_manifest_config', payload: 'busybox', yaml: '!OciManifestAndConfig\nimage: busybox\n' },
+  {
+    ns: 'oci',
+    op: 'v1/oci_manifest_config',
+    payload: 'busybox',
+    yaml: '!OciManifestAndConfig\nimage: busybox\n',
+  },
   {
     ns: 'oci',
     op: 'v1/verify',
@@ -131,13 +148,22 @@ const CASES: { ns: string; op: string; payload: unknown; yaml: string }[] = [
   {
     ns: 'oci',
     op: 'v2/verify',
-    payload: { type: 'SigstoreKeylessVerify', image: 'i', keyless: [{ issuer: 'x', subject: 'y' }], annotations: null },
+    payload: {
+      type: 'SigstoreKeylessVerify',
+      image: 'i',
+      keyless: [{ issuer: 'x', subject: 'y' }],
+      annotations: null,
+    },
     yaml: '!SigstoreKeylessVerify\nimage: i\nkeyless:\n- issuer: x\n  subject: y\n',
   },
   {
     ns: 'oci',
     op: 'v2/verify',
-    payload: { type: 'SigstoreKeylessPrefixVerify', image: 'i', keyless_prefix: [{ issuer: 'x', url_prefix: 'https://g/' }] },
+    payload: {
+      type: 'SigstoreKeylessPrefixVerify',
+      image: 'i',
+      keyless_prefix: [{ issuer: 'x', url_prefix: 'https://g/' }],
+    },
     yaml: '!SigstoreKeylessPrefixVerify\nimage: i\nkeyless_prefix:\n- issuer: x\n  url_prefix: https://g/\nannotations: null\n',
   },
   {
@@ -149,14 +175,30 @@ const CASES: { ns: string; op: string; payload: unknown; yaml: string }[] = [
   {
     ns: 'oci',
     op: 'v2/verify',
-    payload: { type: 'SigstoreCertificateVerify', image: 'i', certificate: [45, 45], certificate_chain: [[1], [2, 3]], require_rekor_bundle: true },
+    payload: {
+      type: 'SigstoreCertificateVerify',
+      image: 'i',
+      certificate: [45, 45],
+      certificate_chain: [[1], [2, 3]],
+      require_rekor_bundle: true,
+    },
     yaml: '!SigstoreCertificateVerify\nimage: i\ncertificate: [45, 45]\ncertificate_chain:\n- [1]\n- [2, 3]\nrequire_rekor_bundle: true\n',
   },
-  { ns: 'net', op: 'v1/dns_lookup_host', payload: 'kubewarden.io', yaml: '!DNSLookupHost\nhost: kubewarden.io\n' },
+  {
+    ns: 'net',
+    op: 'v1/dns_lookup_host',
+    payload: 'kubewarden.io',
+    yaml: '!DNSLookupHost\nhost: kubewarden.io\n',
+  },
   {
     ns: 'kubernetes',
     op: 'list_resources_by_namespace',
-    payload: { api_version: 'v1', kind: 'ConfigMap', namespace: 'kube-system', label_selector: 'component=kube-proxy' },
+    payload: {
+      api_version: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'kube-system',
+      label_selector: 'component=kube-proxy',
+    },
     yaml: '!KubernetesListResourceNamespace\napi_version: v1\nkind: ConfigMap\nnamespace: kube-system\nlabel_selector: component=kube-proxy\nfield_selector: null\n',
   },
   {
@@ -175,11 +217,15 @@ const CASES: { ns: string; op: string; payload: unknown; yaml: string }[] = [
     ns: 'kubernetes',
     op: 'can_i',
     payload: {
-      subject_access_review: { groups: null, resource_attributes: { group: '', resource: 'pods', verb: 'create' }, user: 'u' },
+      subject_access_review: {
+        groups: null,
+        resource_attributes: { group: '', resource: 'pods', verb: 'create' },
+        user: 'u',
+      },
       disable_cache: false,
     },
     yaml:
-      '!KubernetesCanI\nrequest:\n  groups: null\n  resource_attributes:\n    group: \'\'\n    name: null\n    namespace: null\n' +
+      "!KubernetesCanI\nrequest:\n  groups: null\n  resource_attributes:\n    group: ''\n    name: null\n    namespace: null\n" +
       '    resource: pods\n    subresource: null\n    verb: create\n    version: null\n  user: u\ndisable_cache: false\n',
   },
   {
@@ -201,12 +247,17 @@ describe('guest calls as kwctl requests', () => {
         session: [{ request: recorded, response: { type: 'Success', payload: `"reply to ${c.op}"` } }],
         contextAwareResources: ALL,
       });
-      expect(call(host, c.ns, c.op, c.payload), `${c.ns}/${c.op}`).toEqual({ ok: true, reply: `"reply to ${c.op}"` });
+      expect(call(host, c.ns, c.op, c.payload), `${c.ns}/${c.op}`).toEqual({
+        ok: true,
+        reply: `"reply to ${c.op}"`,
+      });
       expect(host.calls[0]).toMatchObject({ ok: true, exchange: 1 });
       expect(host.warnings()).toEqual([]);
     }
     // All of kwctl's tags but the plural-name one, which only the Rego runtime sends (tested in runtime-context).
-    expect([...tags].sort()).toEqual(CALLBACK_TAGS.filter((t) => t !== 'KubernetesGetResourcePluralName').sort());
+    expect([...tags].sort()).toEqual(
+      CALLBACK_TAGS.filter((t) => t !== 'KubernetesGetResourcePluralName').sort(),
+    );
   });
 
   it('the recorded YAML of each request reads back to the same request', () => {
@@ -226,21 +277,43 @@ describe('guest calls as kwctl requests', () => {
 
   it('Kubernetes reads need the resource type in the allow list; can_i and tracing do not', () => {
     const host = new CapabilityHost({ fixtures: { 'kubernetes/can_i': { allowed: true } } });
-    expect(call(host, 'kubernetes', 'get_resource', { api_version: 'v1', kind: 'Secret', name: 's', disable_cache: true })).toEqual({
+    expect(
+      call(host, 'kubernetes', 'get_resource', {
+        api_version: 'v1',
+        kind: 'Secret',
+        name: 's',
+        disable_cache: true,
+      }),
+    ).toEqual({
       ok: false,
-      error: 'Policy has not been granted access to Kubernetes v1/Secret resources. The violation has been reported.',
+      error:
+        'Policy has not been granted access to Kubernetes v1/Secret resources. The violation has been reported.',
     });
-    expect(call(host, 'kubernetes', 'can_i', CASES.find((c) => c.op === 'can_i')!.payload)).toEqual({ ok: true, reply: '{"allowed":true}' });
+    expect(call(host, 'kubernetes', 'can_i', CASES.find((c) => c.op === 'can_i')!.payload)).toEqual({
+      ok: true,
+      reply: '{"allowed":true}',
+    });
     expect(call(host, 'tracing', 'log', { msg: 'hi' })).toEqual({ ok: true, reply: '' });
     // Refused calls never reach a callback handler, so nothing is recorded for them.
     expect(host.recorded.map((x) => x.request.tag)).toEqual(['KubernetesCanI']);
   });
 
   it('unknown bindings, namespaces, operations and bad payloads are refused with kwctl wording', () => {
-    expect(guestCall('other', 'net', 'x', '""', [])).toEqual({ kind: 'refused', error: 'unknown binding: other' });
-    expect(guestCall('kubewarden', 'fs', 'x', '""', [])).toEqual({ kind: 'refused', error: 'unknown namespace: fs' });
-    expect(guestCall('kubewarden', 'net', 'v2/x', '""', [])).toEqual({ kind: 'refused', error: 'unknown operation: v2/x' });
-    expect(guestCall('kubewarden', 'net', 'v1/dns_lookup_host', 'not json', [])).toMatchObject({ kind: 'refused' });
+    expect(guestCall('other', 'net', 'x', '""', [])).toEqual({
+      kind: 'refused',
+      error: 'unknown binding: other',
+    });
+    expect(guestCall('kubewarden', 'fs', 'x', '""', [])).toEqual({
+      kind: 'refused',
+      error: 'unknown namespace: fs',
+    });
+    expect(guestCall('kubewarden', 'net', 'v2/x', '""', [])).toEqual({
+      kind: 'refused',
+      error: 'unknown operation: v2/x',
+    });
+    expect(guestCall('kubewarden', 'net', 'v1/dns_lookup_host', 'not json', [])).toMatchObject({
+      kind: 'refused',
+    });
     expect(guestCall('kubewarden', 'kubernetes', 'get_resource', '{"api_version":"v1"}', ALL)).toMatchObject({
       kind: 'refused',
       error: expect.stringContaining('missing field `kind`'),
@@ -248,7 +321,10 @@ describe('guest calls as kwctl requests', () => {
     // The deprecated ClusterContext binding lists a whole kind.
     expect(guestCall('kubernetes', 'ingresses', 'list', '', [])).toMatchObject({
       kind: 'callback',
-      request: { tag: 'KubernetesListResourceAll', fields: { api_version: 'networking.k8s.io/v1', kind: 'Ingress' } },
+      request: {
+        tag: 'KubernetesListResourceAll',
+        fields: { api_version: 'networking.k8s.io/v1', kind: 'Ingress' },
+      },
     });
   });
 });
@@ -261,8 +337,14 @@ describe('replay order', () => {
 
   it('answers requests in session order', () => {
     const host = new CapabilityHost({ session: [digest('a'), digest('b')] });
-    expect(call(host, 'oci', 'v1/manifest_digest', 'a')).toEqual({ ok: true, reply: '{"digest":"sha256:a"}' });
-    expect(call(host, 'oci', 'v1/manifest_digest', 'b')).toEqual({ ok: true, reply: '{"digest":"sha256:b"}' });
+    expect(call(host, 'oci', 'v1/manifest_digest', 'a')).toEqual({
+      ok: true,
+      reply: '{"digest":"sha256:a"}',
+    });
+    expect(call(host, 'oci', 'v1/manifest_digest', 'b')).toEqual({
+      ok: true,
+      reply: '{"digest":"sha256:b"}',
+    });
     expect(host.calls.map((c) => c.exchange)).toEqual([1, 2]);
   });
 
@@ -276,7 +358,10 @@ describe('replay order', () => {
         'OciManifestDigest { image: "a" }, got OciManifestDigest { image: "b" } instead',
     });
     // kwctl pops the exchange before comparing, so the next request meets exchange 2.
-    expect(call(host, 'oci', 'v1/manifest_digest', 'a')).toMatchObject({ ok: false, error: expect.stringContaining('Exchange 2 was expecting') });
+    expect(call(host, 'oci', 'v1/manifest_digest', 'a')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('Exchange 2 was expecting'),
+    });
   });
 
   it('a request past the end fails, naming it; unreplayed exchanges are reported', () => {
@@ -298,7 +383,10 @@ describe('replay order', () => {
 
 describe('malformed session files', () => {
   const bad: [string, RegExp][] = [
-    ['- type: Exchange\n  request: "!OciManifestDigest\\nimage: a\\n"\n', /Exchange 1 of the session: `response` must be a map/],
+    [
+      '- type: Exchange\n  request: "!OciManifestDigest\\nimage: a\\n"\n',
+      /Exchange 1 of the session: `response` must be a map/,
+    ],
     ['- type: Other\n', /Exchange 1 of the session: `type` must be Exchange/],
     ['- type: Exchange\n  request: "image: a"\n  response: {type: Success, payload: x}\n', /no request tag/],
     [
@@ -309,8 +397,14 @@ describe('malformed session files', () => {
       '- type: Exchange\n  request: "!KubernetesGetResource\\napi_version: v1\\nkind: Pod\\nname: p\\ndisable_cache: maybe\\n"\n  response: {type: Success, payload: x}\n',
       /disable_cache: expected a boolean, found "maybe"/,
     ],
-    ['- type: Exchange\n  request: "!DNSLookupHost\\nhost: a\\n"\n  response: {type: Success}\n', /needs a string `payload`/],
-    ['- type: Exchange\n  request: "!DNSLookupHost\\nhost: a\\n"\n  response: {type: Error}\n', /needs a string `message`/],
+    [
+      '- type: Exchange\n  request: "!DNSLookupHost\\nhost: a\\n"\n  response: {type: Success}\n',
+      /needs a string `payload`/,
+    ],
+    [
+      '- type: Exchange\n  request: "!DNSLookupHost\\nhost: a\\n"\n  response: {type: Error}\n',
+      /needs a string `message`/,
+    ],
     ['- [unclosed\n', /not YAML/],
     ['type: Exchange\n', /A kwctl session is a YAML list/],
   ];
@@ -334,8 +428,15 @@ describe('malformed session files', () => {
 
   it('alias bombs and deep nesting end with an error, not a hang', () => {
     let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
-    for (let i = 1; i < 9; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
-    expect(() => parseSession(`- type: Exchange\n  request: x\n  response: {type: Success, payload: x}\n  extra: &r\n${bomb.replace(/^/gm, '    ')}`)).toThrow(/too large|not YAML/);
+    for (let i = 1; i < 9; i++)
+      bomb += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
+    expect(() =>
+      parseSession(
+        `- type: Exchange\n  request: x\n  response: {type: Success, payload: x}\n  extra: &r\n${bomb.replace(/^/gm, '    ')}`,
+      ),
+    ).toThrow(/too large|not YAML/);
     expect(() => parseSession('- ' + '['.repeat(100) + ']'.repeat(100))).toThrow(/deeper/);
   });
 });
@@ -355,7 +456,9 @@ describe('record → replay', () => {
     expect(text).toBe(
       '- type: Exchange\n  request: |\n    !DNSLookupHost\n    host: example.com\n  response:\n    type: Success\n    payload: \'{"ips":["10.0.0.1"]}\'\n',
     );
-    const replayed = await WapcGuest.create(guestBytes, { host: new CapabilityHost({ session: parseSession(text) }) });
+    const replayed = await WapcGuest.create(guestBytes, {
+      host: new CapabilityHost({ session: parseSession(text) }),
+    });
     expect(dec.decode(replayed.call('host_call', enc.encode('"example.com"')))).toBe(reply);
   });
 
@@ -368,7 +471,10 @@ describe('record → replay', () => {
 
   it('every request shape survives a write and a read', () => {
     const requests: CallbackRequest[] = CASES.map((c) => parseSessionRequest(c.yaml));
-    const exchanges = requests.map((request, i) => ({ request, response: { type: 'Success' as const, payload: `{"n":${i}}` } }));
+    const exchanges = requests.map((request, i) => ({
+      request,
+      response: { type: 'Success' as const, payload: `{"n":${i}}` },
+    }));
     expect(parseSession(serializeSession(exchanges))).toEqual(exchanges);
     expect(serializeSession([])).toBe('[]\n');
     expect(parseSession('[]\n')).toEqual([]);

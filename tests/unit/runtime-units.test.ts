@@ -107,7 +107,9 @@ describe('host capability fixtures', () => {
     });
     expect(parseFixtures('[]')).toEqual({ session: [] });
     expect(() => parseFixtures('"x"')).toThrow(/JSON object/);
-    expect(() => parseFixtures('{oops')).toThrow(/JSON object keyed by "namespace\/operation", or a kwctl session/);
+    expect(() => parseFixtures('{oops')).toThrow(
+      /JSON object keyed by "namespace\/operation", or a kwctl session/,
+    );
   });
   it('names the capability when there is no fixture, and refuses other bindings', () => {
     const r = answerHostCall({}, 'kubewarden', 'oci', 'v1/manifest_digest', payload);
@@ -116,9 +118,9 @@ describe('host capability fixtures', () => {
   });
   it('does not resolve inherited keys such as __proto__ or toString', () => {
     expect(answerHostCall({}, 'kubewarden', 'to', 'String', payload).ok).toBe(false);
-    expect(answerHostCall(parseFixtures('{"__proto__": 1}').fixtures!, 'kubewarden', '__proto__', '', payload).ok).toBe(
-      false,
-    );
+    expect(
+      answerHostCall(parseFixtures('{"__proto__": 1}').fixtures!, 'kubewarden', '__proto__', '', payload).ok,
+    ).toBe(false);
   });
   it('sends the fixture as JSON', () => {
     const r = answerHostCall(

@@ -44,7 +44,13 @@ export function kwctlResponseJson(r: AdmissionResponse): string {
 
 /** `AdmissionResponse::reject_internal_server_error`: what kwctl prints when a reply cannot be read. */
 export function internalServerError(uid: string, message: string): AdmissionResponse {
-  return { uid, allowed: false, status: { message: `internal server error: ${message}`, code: 500 }, auditAnnotations: null, warnings: null };
+  return {
+    uid,
+    allowed: false,
+    status: { message: `internal server error: ${message}`, code: 500 },
+    auditAnnotations: null,
+    warnings: null,
+  };
 }
 
 /** `AdmissionResponse::reject`. */
@@ -67,7 +73,10 @@ export function decodePatch(b64: string): PatchOperation[] {
     if (!Array.isArray(value)) throw new Error('not a list');
     return value as PatchOperation[];
   } catch (e) {
-    throw new RuntimeError('bad-reply', `The response's patch is not base64 JSON Patch: ${(e as Error).message}`);
+    throw new RuntimeError(
+      'bad-reply',
+      `The response's patch is not base64 JSON Patch: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -105,7 +114,11 @@ function optCode(v: unknown, what: string): number | undefined {
  * `requestObject` is `undefined` when the request has no `object` field at all. Throws `bad-reply` for a reply
  * kwctl could not deserialise; callers print {@link internalServerError} then.
  */
-export function fromValidationResponse(uid: string, reply: unknown, requestObject: unknown): AdmissionResponse {
+export function fromValidationResponse(
+  uid: string,
+  reply: unknown,
+  requestObject: unknown,
+): AdmissionResponse {
   if (!isRecord(reply) || typeof reply.accepted !== 'boolean')
     throw new RuntimeError('bad-reply', `The policy's reply has no boolean "accepted": ${clip(reply)}`);
   const message = optString(reply.message, 'The reply\'s "message"');
@@ -160,7 +173,8 @@ export function fromOpaResponse(uid: string, response: unknown): AdmissionRespon
   if (patchType !== undefined) r.patchType = patchType;
   if (patch !== undefined) r.patch = patch;
   if (response.status !== undefined && response.status !== null) {
-    if (!isRecord(response.status)) throw new RuntimeError('bad-reply', `The response's "status" must be a map: ${clip(response.status)}`);
+    if (!isRecord(response.status))
+      throw new RuntimeError('bad-reply', `The response's "status" must be a map: ${clip(response.status)}`);
     r.status = {};
     const message = optString(response.status.message, 'The status "message"');
     const code = optCode(response.status.code, 'The status "code"');

@@ -120,7 +120,14 @@ export class YamlScalar {
 type Raw = unknown;
 
 const YAML_NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const YAML_BOOLS: Record<string, boolean> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
+const YAML_BOOLS: Record<string, boolean> = {
+  true: true,
+  True: true,
+  TRUE: true,
+  false: false,
+  False: false,
+  FALSE: false,
+};
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -144,7 +151,8 @@ function describe(v: Raw): string {
 /** Normalises `value` to `shape`; throws a plain Error naming the field path (serde's "invalid type" checks). */
 export function normalize(shape: Shape, value: Raw, path: string): unknown {
   const bad = (what: string) => new Error(`${path}: expected ${what}, found ${describe(value)}`);
-  if (typeof shape === 'object' && 'opt' in shape) return isNone(value) ? null : normalize(shape.opt, value, path);
+  if (typeof shape === 'object' && 'opt' in shape)
+    return isNone(value) ? null : normalize(shape.opt, value, path);
   if (shape === 'string') {
     if (typeof value === 'string') return value;
     if (isScalar(value) && !(value.plain && YAML_NULLS.has(value.yaml))) return value.yaml;
@@ -157,7 +165,12 @@ export function normalize(shape: Shape, value: Raw, path: string): unknown {
   }
   if (shape === 'u8') {
     const n = typeof value === 'number' ? value : isScalar(value) && value.plain ? Number(value.yaml) : NaN;
-    if (Number.isInteger(n) && n >= 0 && n <= 255 && (typeof value === 'number' || /^\+?\d+$/.test((value as YamlScalar).yaml)))
+    if (
+      Number.isInteger(n) &&
+      n >= 0 &&
+      n <= 255 &&
+      (typeof value === 'number' || /^\+?\d+$/.test((value as YamlScalar).yaml))
+    )
       return n;
     throw bad('a byte (0..255)');
   }
@@ -193,7 +206,8 @@ function normalizeStruct(fields: readonly Field[], value: Raw, path: string): Re
     const where = path ? `${path}.${name}` : name;
     const present = Object.hasOwn(value, name);
     // serde fills a missing Option with None; any other missing field is an error.
-    if (!present && !(typeof shape === 'object' && 'opt' in shape)) throw new Error(`missing field \`${where}\``);
+    if (!present && !(typeof shape === 'object' && 'opt' in shape))
+      throw new Error(`missing field \`${where}\``);
     out[name] = normalize(shape, present ? value[name] : undefined, where);
   }
   return out;
@@ -202,7 +216,9 @@ function normalizeStruct(fields: readonly Field[], value: Raw, path: string): Re
 /** Builds the canonical request for `tag` from its fields (JSON or YAML tree); throws a plain Error. */
 export function callbackRequest(tag: string, fields: Raw): CallbackRequest {
   if (!Object.hasOwn(CALLBACK_REQUESTS, tag))
-    throw new Error(`unknown request tag !${tag} (kwctl knows ${CALLBACK_TAGS.map((t) => `!${t}`).join(', ')})`);
+    throw new Error(
+      `unknown request tag !${tag} (kwctl knows ${CALLBACK_TAGS.map((t) => `!${t}`).join(', ')})`,
+    );
   const t = tag as CallbackTag;
   return { tag: t, fields: normalizeStruct(CALLBACK_REQUESTS[t], fields, '') };
 }
@@ -252,7 +268,12 @@ const CLUSTER_CONTEXT: Record<string, [string, string]> = {
   services: ['v1', 'Service'],
 };
 const V1_VERIFY = new Set(['SigstorePubKeyVerify', 'SigstoreKeylessVerify']);
-const V2_VERIFY = new Set([...V1_VERIFY, 'SigstoreKeylessPrefixVerify', 'SigstoreGithubActionsVerify', 'SigstoreCertificateVerify']);
+const V2_VERIFY = new Set([
+  ...V1_VERIFY,
+  'SigstoreKeylessPrefixVerify',
+  'SigstoreGithubActionsVerify',
+  'SigstoreCertificateVerify',
+]);
 
 /**
  * Turns a guest's host call into the request kwctl would send its callback handler, exactly as policy-evaluator's
@@ -272,7 +293,10 @@ export function guestCall(
     try {
       return { kind: 'callback', request: callbackRequest(tag, fields), capability };
     } catch (e) {
-      return { kind: 'refused', error: `The payload of ${capability} is not what kwctl expects: ${(e as Error).message}` };
+      return {
+        kind: 'refused',
+        error: `The payload of ${capability} is not what kwctl expects: ${(e as Error).message}`,
+      };
     }
   };
   const json = (): { ok: true; value: unknown } | { ok: false; error: string } => {
@@ -289,7 +313,9 @@ export function guestCall(
   }
   if (binding !== 'kubewarden') return { kind: 'refused', error: `unknown binding: ${binding}` };
   if (namespace === 'tracing')
-    return operation === 'log' ? { kind: 'log', text: payload } : { kind: 'refused', error: `unknown operation: ${operation}` };
+    return operation === 'log'
+      ? { kind: 'log', text: payload }
+      : { kind: 'refused', error: `unknown operation: ${operation}` };
   const known =
     (namespace === 'oci' && (operation in OCI || operation === 'v1/verify' || operation === 'v2/verify')) ||
     (namespace === 'net' && operation === 'v1/dns_lookup_host') ||
@@ -302,12 +328,14 @@ export function guestCall(
   if (!parsed.ok) return { kind: 'refused', error: parsed.error };
   const value = parsed.value;
   if (namespace === 'oci' && operation in OCI) {
-    if (typeof value !== 'string') return { kind: 'refused', error: `The payload of ${capability} must be a JSON string (the image).` };
+    if (typeof value !== 'string')
+      return { kind: 'refused', error: `The payload of ${capability} must be a JSON string (the image).` };
     return make(OCI[operation], { image: value });
   }
   if (namespace === 'oci') return verifyRequest(operation === 'v1/verify' ? 1 : 2, value, make, capability);
   if (namespace === 'net') {
-    if (typeof value !== 'string') return { kind: 'refused', error: `The payload of ${capability} must be a JSON string (the host).` };
+    if (typeof value !== 'string')
+      return { kind: 'refused', error: `The payload of ${capability} must be a JSON string (the host).` };
     return make('DNSLookupHost', { host: value });
   }
   if (namespace === 'crypto') return make('CryptoIsCertificateTrusted', { request: value });

@@ -130,7 +130,8 @@ export class CapabilityHost {
       this.sources.push(this.replay);
       return;
     }
-    if (config.resources?.length || this.allowList.length) this.sources.push(new ClusterHost(config.resources ?? []));
+    if (config.resources?.length || this.allowList.length)
+      this.sources.push(new ClusterHost(config.resources ?? []));
     if (config.fixtures) this.sources.push(new FixtureSource(config.fixtures));
   }
 
@@ -149,9 +150,15 @@ export class CapabilityHost {
     };
     this.recorded.push({
       request: req,
-      response: answer.ok ? { type: 'Success', payload: answer.payload } : { type: 'Error', message: answer.message },
+      response: answer.ok
+        ? { type: 'Success', payload: answer.payload }
+        : { type: 'Error', message: answer.message },
     });
-    const entry: HostCallLog = { capability: capabilityOf(req), request: describeRequest(req), ok: answer.ok };
+    const entry: HostCallLog = {
+      capability: capabilityOf(req),
+      request: describeRequest(req),
+      ok: answer.ok,
+    };
     if (this.replay) entry.exchange = this.replay.lastExchange;
     if (!answer.ok) entry.error = answer.message;
     this.calls.push(entry);
@@ -163,7 +170,12 @@ export class CapabilityHost {
    * "Callback evaluation failure: …" as policy-evaluator words them; refused calls (bad payload, no access) do not
    * reach a callback handler, so kwctl neither records nor replays them.
    */
-  guest(binding: string, namespace: string, operation: string, payload: Uint8Array): { ok: true; reply: Uint8Array } | { ok: false; error: string } {
+  guest(
+    binding: string,
+    namespace: string,
+    operation: string,
+    payload: Uint8Array,
+  ): { ok: true; reply: Uint8Array } | { ok: false; error: string } {
     const text = decodeUtf8(payload);
     const call = guestCall(binding, namespace, operation, text, this.allowList);
     const shown = text.length > 512 ? text.slice(0, 512) + '…' : text;
@@ -173,7 +185,12 @@ export class CapabilityHost {
     }
     if (call.kind === 'refused') {
       this.log?.push('host', `✗ ${binding}/${namespace}/${operation} ${shown}`);
-      this.calls.push({ capability: `${namespace}/${operation}`, request: shown, ok: false, error: call.error });
+      this.calls.push({
+        capability: `${namespace}/${operation}`,
+        request: shown,
+        ok: false,
+        error: call.error,
+      });
       return { ok: false, error: call.error };
     }
     const answer = this.request(call.request, text);

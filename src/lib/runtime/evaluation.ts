@@ -85,9 +85,9 @@ export async function runPrepared(input: EvaluateInput, prepare: Prepare): Promi
   } catch (e) {
     result.error = serializeError(e);
     // kwctl prints a rejection when the policy ran but its reply could not be read.
-    const replyFailed = e instanceof RuntimeError && ['bad-reply', 'guest-error', 'no-response'].includes(e.code);
-    if (validating && replyFailed)
-      result.response = internalServerError(requestUid(input), e.message);
+    const replyFailed =
+      e instanceof RuntimeError && ['bad-reply', 'guest-error', 'no-response'].includes(e.code);
+    if (validating && replyFailed) result.response = internalServerError(requestUid(input), e.message);
   }
   result.console = log.finish();
   result.hostCalls = host.calls;
@@ -140,7 +140,11 @@ export const MAX_BENCH_RUNS = 10_000;
  * time `validate_settings` and `validate` `runs` times each on the same prepared policy. A replayed session is
  * replayed from its start for every call, so each iteration gets the recorded answers.
  */
-export async function benchPrepared(input: EvaluateInput, prepare: Prepare, runs: number): Promise<BenchResult> {
+export async function benchPrepared(
+  input: EvaluateInput,
+  prepare: Prepare,
+  runs: number,
+): Promise<BenchResult> {
   const n = Math.max(1, Math.min(MAX_BENCH_RUNS, Math.floor(runs)));
   const log = new ConsoleCollector();
   const host = new CapabilityHost(input, log);

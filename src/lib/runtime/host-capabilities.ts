@@ -16,7 +16,8 @@ export type HostFixtures = FixtureMap;
 export type HostCallResult = { ok: true; reply: Uint8Array } | { ok: false; error: string };
 
 /** What the fixtures box held: JSON fixtures, or a kwctl session to replay. Spread it into an evaluation. */
-export type HostInputs = { fixtures: FixtureMap; session?: undefined } | { session: SessionExchange[]; fixtures?: undefined };
+export type HostInputs =
+  { fixtures: FixtureMap; session?: undefined } | { session: SessionExchange[]; fixtures?: undefined };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

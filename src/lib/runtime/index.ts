@@ -60,7 +60,13 @@ export {
   type HostConfig,
 } from './capability-host';
 export { ClusterHost, pluralName, parseLabelSelector } from './kube-cluster';
-export { parseResources, opaInventory, gatekeeperInventory, regoContext, sortAllowList } from './kube-context';
+export {
+  parseResources,
+  opaInventory,
+  gatekeeperInventory,
+  regoContext,
+  sortAllowList,
+} from './kube-context';
 export {
   kwctlResponseJson,
   fromValidationResponse,
@@ -73,7 +79,13 @@ export {
   decodePatch,
   type AdmissionResponse,
 } from './admission-response';
-export { diffJson, settingsVerdict, type Verdict, type SettingsVerdict, type PatchOperation } from './verdict';
+export {
+  diffJson,
+  settingsVerdict,
+  type Verdict,
+  type SettingsVerdict,
+  type PatchOperation,
+} from './verdict';
 export { benchStats, MAX_BENCH_RUNS, type BenchResult, type BenchStats } from './evaluation';
 export { readAdmissionRequest, readSettings, parseDocument, type JsonObject } from './request';
 export { REQUEST_TEMPLATES, createPodReview, pod, type RequestTemplate } from './templates';
@@ -83,9 +95,11 @@ export { evaluatePolicy, benchPolicy, runJob, type RuntimeJob, type JobReply } f
 export {
   runInWorker,
   evaluateInWorker,
+  benchInWorker,
   detectProtocolVersion,
   stoppedMessage,
   DEFAULT_TIMEOUT_MS,
   type WorkerPort,
   type RunOptions,
 } from './worker-runner';
+export { rulesMismatch, describeTarget, type RuleLike } from './rules-match';

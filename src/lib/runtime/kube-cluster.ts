@@ -78,7 +78,10 @@ function parseFieldSelector(selector: string): ((o: JsonObject) => boolean)[] {
     .filter(Boolean)
     .map((p) => {
       const m = p.match(/^(metadata\.name|metadata\.namespace)\s*(==|=|!=)\s*(.*)$/);
-      if (!m) throw new Error(`field selector "${p}" is not supported here (only metadata.name and metadata.namespace)`);
+      if (!m)
+        throw new Error(
+          `field selector "${p}" is not supported here (only metadata.name and metadata.namespace)`,
+        );
       const [, field, op, value] = m;
       const get = (o: JsonObject) => String(meta(o)[field === 'metadata.name' ? 'name' : 'namespace'] ?? '');
       return op === '!=' ? (o: JsonObject) => get(o) !== value : (o: JsonObject) => get(o) === value;
@@ -105,12 +108,16 @@ export class ClusterHost {
         if (found) return { ok: true, payload: JSON.stringify(found) };
         // policy-evaluator's wording, with the namespace as Rust prints an Option.
         const ns = f.namespace === null ? 'None' : `Some("${f.namespace}")`;
-        return { ok: false, message: `Cannot find ${f.api_version}/${f.kind} named '${f.name}' inside of namespace '${ns}'` };
+        return {
+          ok: false,
+          message: `Cannot find ${f.api_version}/${f.kind} named '${f.name}' inside of namespace '${ns}'`,
+        };
       }
       case 'KubernetesListResourceAll':
       case 'KubernetesListResourceNamespace': {
         let items = this.ofType(f.api_version!, f.kind!);
-        if (req.tag === 'KubernetesListResourceNamespace') items = items.filter((o) => meta(o).namespace === f.namespace);
+        if (req.tag === 'KubernetesListResourceNamespace')
+          items = items.filter((o) => meta(o).namespace === f.namespace);
         try {
           if (f.label_selector) {
             const reqs = parseLabelSelector(f.label_selector);
@@ -123,7 +130,15 @@ export class ClusterHost {
         } catch (e) {
           return { ok: false, message: (e as Error).message };
         }
-        return { ok: true, payload: JSON.stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items }) };
+        return {
+          ok: true,
+          payload: JSON.stringify({
+            apiVersion: 'v1',
+            kind: 'List',
+            metadata: { resourceVersion: '' },
+            items,
+          }),
+        };
       }
       default:
         return null;

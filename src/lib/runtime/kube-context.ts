@@ -19,13 +19,19 @@ const MAX_RESOURCES_CHARS = 16 * 1024 * 1024;
 export function parseResources(text: string): JsonObject[] {
   if (text.trim() === '') return [];
   if (text.length > MAX_RESOURCES_CHARS)
-    throw new RuntimeError('bad-input', `The Kubernetes resources are larger than ${MAX_RESOURCES_CHARS / 1048576} MiB.`);
+    throw new RuntimeError(
+      'bad-input',
+      `The Kubernetes resources are larger than ${MAX_RESOURCES_CHARS / 1048576} MiB.`,
+    );
   const values: unknown[] = [];
   const docs = parseAllDocuments(text, { prettyErrors: false });
   const all = Array.isArray(docs) ? docs : [docs];
   all.forEach((doc, i) => {
     if (doc.errors.length)
-      throw new RuntimeError('bad-input', `Kubernetes resources, document ${i + 1}: ${doc.errors[0].message.split('\n')[0]}`);
+      throw new RuntimeError(
+        'bad-input',
+        `Kubernetes resources, document ${i + 1}: ${doc.errors[0].message.split('\n')[0]}`,
+      );
     const v: unknown = doc.toJS({ maxAliasCount: 100 });
     if (v !== null && v !== undefined) values.push(v);
   });
@@ -41,7 +47,11 @@ export function parseResources(text: string): JsonObject[] {
       throw new RuntimeError('bad-input', `${where} needs apiVersion, kind and metadata.name.`);
     out.push(v);
   };
-  values.forEach((v, i) => (Array.isArray(v) ? v.forEach((x, j) => add(x, `Resource ${i + 1}.${j + 1}`)) : add(v, `Resource ${i + 1}`)));
+  values.forEach((v, i) =>
+    Array.isArray(v)
+      ? v.forEach((x, j) => add(x, `Resource ${i + 1}.${j + 1}`))
+      : add(v, `Resource ${i + 1}`),
+  );
   return out;
 }
 
@@ -61,7 +71,8 @@ export function sortAllowList(list: readonly ContextAwareResource[]): ContextAwa
 
 /** Sets `obj[key]` as data (keys such as `__proto__` stay keys), returning the value stored there. */
 function slot<T>(obj: Record<string, unknown>, key: string, make: () => T): T {
-  if (!Object.hasOwn(obj, key)) Object.defineProperty(obj, key, { value: make(), enumerable: true, writable: true, configurable: true });
+  if (!Object.hasOwn(obj, key))
+    Object.defineProperty(obj, key, { value: make(), enumerable: true, writable: true, configurable: true });
   return obj[key] as T;
 }
 
@@ -90,12 +101,16 @@ function namespaceOf(obj: JsonObject): string | null {
  * `data.kubernetes` for OPA policies (crates/policy-evaluator/src/runtimes/rego/opa_inventory.rs):
  * `<plural>.<namespace>.<name>` for namespaced objects, `<plural>.<name>` for cluster-wide ones.
  */
-export function opaInventory(lists: Map<ContextAwareResource, JsonObject[]>, plurals: Map<ContextAwareResource, string>): JsonObject {
+export function opaInventory(
+  lists: Map<ContextAwareResource, JsonObject[]>,
+  plurals: Map<ContextAwareResource, string>,
+): JsonObject {
   const inv: Record<string, unknown> = {};
   const scope: Record<string, 'cluster' | 'namespace'> = {};
   for (const [resource, items] of lists) {
     const plural = plurals.get(resource);
-    if (plural === undefined) throw new Error(`cannot find plural name for resource ${resource.apiVersion}/${resource.kind}`);
+    if (plural === undefined)
+      throw new Error(`cannot find plural name for resource ${resource.apiVersion}/${resource.kind}`);
     for (const obj of items) {
       const ns = namespaceOf(obj);
       const want = ns === null ? 'cluster' : 'namespace';
@@ -108,11 +123,17 @@ export function opaInventory(lists: Map<ContextAwareResource, JsonObject[]>, plu
       scope[plural] = want;
       const byScope = slot(inv, plural, () => ({}) as Record<string, unknown>);
       const target = ns === null ? byScope : slot(byScope, ns, () => ({}) as Record<string, unknown>);
-      Object.defineProperty(target, nameOf(obj), { value: obj, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(target, nameOf(obj), {
+        value: obj,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(inv).sort()) slot(out, k, () => sorted(inv[k] as Record<string, unknown>, scope[k] === 'namespace' ? 2 : 1));
+  for (const k of Object.keys(inv).sort())
+    slot(out, k, () => sorted(inv[k] as Record<string, unknown>, scope[k] === 'namespace' ? 2 : 1));
   return out;
 }
 
@@ -130,7 +151,12 @@ export function gatekeeperInventory(lists: Map<ContextAwareResource, JsonObject[
       const root = ns === null ? cluster : slot(namespace, ns, () => ({}) as Record<string, unknown>);
       const byKind = slot(root, resource.apiVersion, () => ({}) as Record<string, unknown>);
       const byName = slot(byKind, resource.kind, () => ({}) as Record<string, unknown>);
-      Object.defineProperty(byName, nameOf(obj), { value: obj, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(byName, nameOf(obj), {
+        value: obj,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return { cluster: sorted(cluster, 3), namespace: sorted(namespace, 4) };
@@ -145,10 +171,15 @@ function listItems(answer: CallbackAnswer): JsonObject[] {
   try {
     value = JSON.parse(answer.payload);
   } catch (e) {
-    throw new Error(`cannot convert callback response into a list of kubernetes objects: ${(e as Error).message}`);
+    throw new Error(
+      `cannot convert callback response into a list of kubernetes objects: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   if (!isRecord(value) || !Array.isArray(value.items))
-    throw new Error('cannot convert callback response into a list of kubernetes objects: missing field `items`');
+    throw new Error(
+      'cannot convert callback response into a list of kubernetes objects: missing field `items`',
+    );
   return value.items.filter(isRecord);
 }
 
@@ -158,7 +189,11 @@ function listItems(answer: CallbackAnswer): JsonObject[] {
  * allowed type in BTreeSet order, and for OPA one `KubernetesGetResourcePluralName` per type after them — the
  * same requests, in the same order, a kwctl session of such a run records. Throws the error kwctl rejects with.
  */
-export function regoContext(mode: 'opa' | 'gatekeeper', allowList: readonly ContextAwareResource[], ask: AskHost): JsonObject | null {
+export function regoContext(
+  mode: 'opa' | 'gatekeeper',
+  allowList: readonly ContextAwareResource[],
+  ask: AskHost,
+): JsonObject | null {
   const allowed = sortAllowList(allowList);
   if (allowed.length === 0) return null;
   const lists = new Map<ContextAwareResource, JsonObject[]>();
@@ -169,7 +204,9 @@ export function regoContext(mode: 'opa' | 'gatekeeper', allowList: readonly Cont
   if (mode === 'gatekeeper') return gatekeeperInventory(lists);
   const plurals = new Map<ContextAwareResource, string>();
   for (const r of allowed) {
-    const answer = ask(callbackRequest('KubernetesGetResourcePluralName', { api_version: r.apiVersion, kind: r.kind }));
+    const answer = ask(
+      callbackRequest('KubernetesGetResourcePluralName', { api_version: r.apiVersion, kind: r.kind }),
+    );
     if (!answer.ok) throw new Error(answer.message);
     let plural: unknown;
     try {
@@ -177,7 +214,8 @@ export function regoContext(mode: 'opa' | 'gatekeeper', allowList: readonly Cont
     } catch {
       plural = undefined;
     }
-    if (typeof plural !== 'string') throw new Error('get plural name failure, cannot convert callback response: expected a string');
+    if (typeof plural !== 'string')
+      throw new Error('get plural name failure, cannot convert callback response: expected a string');
     plurals.set(r, plural);
   }
   return opaInventory(lists, plurals);

@@ -59,7 +59,10 @@ export const prepareRego: Prepare = async ({ input, log, host }) => {
       if (mode === 'opa') {
         // The context overwrites a user setting named `kubernetes`, as policy-server does (with a warning).
         if (context && Object.hasOwn(input.settings, 'kubernetes'))
-          log.push('log', 'The settings have a key `kubernetes`; it is replaced by the Kubernetes context data.');
+          log.push(
+            'log',
+            'The settings have a key `kubernetes`; it is replaced by the Kubernetes context data.',
+          );
         policy.setData(context ? { ...input.settings, kubernetes: context } : input.settings);
         resultSet = policy.evaluate({ request: input.request });
       } else {
@@ -84,6 +87,7 @@ export const prepareRego: Prepare = async ({ input, log, host }) => {
 
 /** Evaluates a Rego policy once. */
 export function evaluateRego(input: EvaluateInput): Promise<EvaluationResult> {
-  if (input.mode !== 'opa' && input.mode !== 'gatekeeper') throw new Error(`evaluateRego cannot run mode ${input.mode}`);
+  if (input.mode !== 'opa' && input.mode !== 'gatekeeper')
+    throw new Error(`evaluateRego cannot run mode ${input.mode}`);
   return runPrepared(input, prepareRego);
 }

@@ -26,13 +26,15 @@ interface Walk {
 /** A YAML tree whose scalars stay {@link YamlScalar}s, so the request shapes can type them as serde_yaml does. */
 function tree(node: Node | null | undefined, walk: Walk, depth = 0): unknown {
   if (depth > MAX_DEPTH) throw new Error(`${walk.what} nests deeper than ${MAX_DEPTH} levels`);
-  if (++walk.nodes > MAX_NODES) throw new Error(`${walk.what} is too large (over ${MAX_NODES} nodes after aliases)`);
+  if (++walk.nodes > MAX_NODES)
+    throw new Error(`${walk.what} is too large (over ${MAX_NODES} nodes after aliases)`);
   if (node === null || node === undefined) return new YamlScalar('', true);
   if (isAlias(node)) {
     if (!walk.aliases.has(node)) walk.aliases.set(node, node.resolve(walk.doc) as Node | undefined);
     return tree(walk.aliases.get(node), walk, depth + 1);
   }
-  if (isScalar(node)) return new YamlScalar(String(node.value ?? ''), node.type === 'PLAIN' || node.type === undefined);
+  if (isScalar(node))
+    return new YamlScalar(String(node.value ?? ''), node.type === 'PLAIN' || node.type === undefined);
   if (isSeq(node)) return node.items.map((item) => tree(item as Node | null, walk, depth + 1));
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
@@ -56,7 +58,7 @@ function parse(text: string, what: string): { doc: Document; walk: Walk } {
   try {
     doc = parseDocument(text, { schema: 'failsafe', prettyErrors: false });
   } catch (e) {
-    throw new Error(`${what} is not YAML: ${(e as Error).message}`);
+    throw new Error(`${what} is not YAML: ${(e as Error).message}`, { cause: e });
   }
   if (doc.errors.length) throw new Error(`${what} is not YAML: ${doc.errors[0].message.split('\n')[0]}`);
   return { doc, walk: { doc, nodes: 0, what, aliases: new Map() } };
@@ -93,7 +95,10 @@ export function looksLikeSession(text: string): boolean {
  */
 export function parseSession(text: string): SessionExchange[] {
   if (text.length > MAX_SESSION_CHARS)
-    throw new RuntimeError('bad-input', `The session file is larger than ${MAX_SESSION_CHARS / 1048576} MiB.`);
+    throw new RuntimeError(
+      'bad-input',
+      `The session file is larger than ${MAX_SESSION_CHARS / 1048576} MiB.`,
+    );
   let items: unknown;
   try {
     const { doc, walk } = parse(text, 'The session file');
@@ -147,7 +152,10 @@ export function serializeSession(exchanges: readonly SessionExchange[]): string 
   const items = exchanges.map((x) => ({
     type: 'Exchange',
     request: serializeSessionRequest(x.request),
-    response: x.response.type === 'Success' ? { type: 'Success', payload: x.response.payload } : { type: 'Error', message: x.response.message },
+    response:
+      x.response.type === 'Success'
+        ? { type: 'Success', payload: x.response.payload }
+        : { type: 'Error', message: x.response.message },
   }));
   return stringify(items, { lineWidth: 0, blockQuote: 'literal' });
 }

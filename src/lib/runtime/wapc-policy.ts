@@ -65,7 +65,11 @@ export function validate(
 
 /** A waPC policy prepared as policy-server keeps it: one instance serves settings validation and validation. */
 export const prepareWapc: Prepare = async ({ input, log, host }) => {
-  const guest = await WapcGuest.create(input.bytes, { host, memoryLimitBytes: input.memoryLimitBytes, console: log });
+  const guest = await WapcGuest.create(input.bytes, {
+    host,
+    memoryLimitBytes: input.memoryLimitBytes,
+    console: log,
+  });
   const payload = encodeUtf8(JSON.stringify(validatePayload(input)));
   return {
     validateSettings: () => validateSettings(guest, input.settings),

@@ -1,7 +1,14 @@
 /** WASI policies (Javy/JS SDK and others) with Kubewarden's protocol: argv selects the action, JSON on stdin/stdout. */
 import { fromValidationResponse } from './admission-response';
 import { RuntimeError } from './errors';
-import { requestObject, requestUid, runPrepared, validatePayload, type Prepare, type PrepareContext } from './evaluation';
+import {
+  requestObject,
+  requestUid,
+  runPrepared,
+  validatePayload,
+  type Prepare,
+  type PrepareContext,
+} from './evaluation';
 import { GuestMemory, encodeUtf8 } from './guest-memory';
 import type { EvaluateInput, EvaluationResult } from './types';
 import { settingsVerdict } from './verdict';

@@ -1,6 +1,7 @@
 /** Runs a job in a worker with a time limit: the worker is terminated when time runs out or the caller aborts. */
 import { RuntimeError, deserializeError } from './errors';
 import type { JobReply, RuntimeJob } from './job';
+import type { BenchResult } from './evaluation';
 import type { EvaluationResult } from './types';
 import { detectProtocolVersionInline, type DetectedProtocolVersion } from './wapc-policy';
 
@@ -75,6 +76,18 @@ export async function evaluateInWorker(
   const reply = await runInWorker(spawn, { kind: 'evaluate', ...job }, options);
   if (!reply.ok) throw deserializeError(reply.error);
   if (reply.kind !== 'evaluate') throw new RuntimeError('worker', 'The worker sent an unexpected reply.');
+  return reply.result;
+}
+
+/** Benches in a worker (`kwctl bench`); a failed job rejects with its {@link RuntimeError}. */
+export async function benchInWorker(
+  spawn: () => WorkerPort,
+  job: Omit<Extract<RuntimeJob, { kind: 'bench' }>, 'kind'>,
+  options: RunOptions = {},
+): Promise<BenchResult> {
+  const reply = await runInWorker(spawn, { kind: 'bench', ...job }, options);
+  if (!reply.ok) throw deserializeError(reply.error);
+  if (reply.kind !== 'bench') throw new RuntimeError('worker', 'The worker sent an unexpected reply.');
   return reply.result;
 }
 
