@@ -23,6 +23,7 @@ import {
   parseSession,
   pluralName,
   readAdmissionRequest,
+  rulesMismatch,
   serializeSession,
   type ContextAwareResource,
 } from '../../src/lib/runtime';
@@ -517,5 +518,52 @@ describe('bench', () => {
       5,
     );
     expect(b.response?.status?.message).toBe('{"inventory":{"cluster":{},"namespace":{}}}');
+  });
+});
+
+describe('rules', () => {
+  // Matching as k8s.io/apiserver pkg/admission/plugin/webhook/predicates/rules does for webhook rules.
+  const pods = [
+    { apiGroups: [''], apiVersions: ['v1'], resources: ['pods'], operations: ['CREATE', 'UPDATE'] },
+  ];
+  const req = (
+    group: string,
+    version: string,
+    resource: string,
+    operation: string,
+    subResource?: string,
+  ) => ({
+    operation,
+    resource: { group, version, resource },
+    ...(subResource ? { subResource } : {}),
+  });
+
+  it('matches group, version, resource and operation, with * wildcards', () => {
+    expect(rulesMismatch(req('', 'v1', 'pods', 'CREATE'), pods)).toBeNull();
+    expect(rulesMismatch(req('', 'v1', 'pods', 'DELETE'), pods)).toMatch(/it is DELETE core\/v1 pods/);
+    expect(rulesMismatch(req('apps', 'v1', 'deployments', 'CREATE'), pods)).toBe(
+      "A cluster would never send this request to the policy: it is CREATE apps/v1 deployments, and the policy's rules cover CREATE,UPDATE of core/v1 pods. kwctl runs it anyway.",
+    );
+    const any = [{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['*'] }];
+    expect(rulesMismatch(req('apps', 'v1', 'deployments', 'DELETE'), any)).toBeNull();
+    expect(rulesMismatch(req('', 'v1', 'pods', 'CREATE'), [])).toBeNull();
+  });
+
+  it('treats subresources as the API server does', () => {
+    expect(rulesMismatch(req('', 'v1', 'pods', 'CREATE', 'exec'), pods)).toMatch(/pods\/exec/);
+    const star = [{ apiGroups: ['*'], apiVersions: ['*'], resources: ['*'], operations: ['*'] }];
+    expect(rulesMismatch(req('', 'v1', 'pods', 'CREATE', 'exec'), star)).not.toBeNull();
+    const sub = [
+      { apiGroups: ['*'], apiVersions: ['*'], resources: ['pods/*', '*/scale'], operations: ['*'] },
+    ];
+    expect(rulesMismatch(req('', 'v1', 'pods', 'CREATE', 'exec'), sub)).toBeNull();
+    expect(rulesMismatch(req('apps', 'v1', 'deployments', 'UPDATE', 'scale'), sub)).toBeNull();
+    // splitResource gives sub "*" for pods/*, which also matches the empty subresource of pods itself.
+    expect(rulesMismatch(req('', 'v1', 'pods', 'CREATE'), sub)).toBeNull();
+    expect(rulesMismatch(req('', 'v1', 'services', 'CREATE'), sub)).not.toBeNull();
+  });
+
+  it('says when the request has no resource to compare', () => {
+    expect(rulesMismatch({ operation: 'CREATE' }, pods)).toMatch(/no resource/);
   });
 });

@@ -16,9 +16,9 @@ function isRecord(v: unknown): v is JsonObject {
 const has = (list: readonly string[], value: string) => list.includes('*') || list.includes(value);
 
 /**
- * A `resources` entry against a resource and subresource (k8s.io/apiserver rules.Matcher): `pods` matches pods
- * but not their subresources, `pods/*` every pods subresource, `*` every resource without a subresource,
- * `*\/scale` every scale subresource, `*\/*` everything.
+ * A `resources` entry against a resource and subresource, as k8s.io/apiserver's rules.Matcher splits and compares
+ * them: `pods` matches pods but not their subresources, `pods/*` pods and every pods subresource, `*` every
+ * resource without a subresource, `*\/scale` every scale subresource, `*\/*` everything.
  */
 function resourceMatches(entry: string, resource: string, subresource: string): boolean {
   const slash = entry.indexOf('/');
