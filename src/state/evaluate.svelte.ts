@@ -207,39 +207,37 @@ export class EvaluateSession {
 
   /** Runs settings validation and validation in a fresh worker; input errors are shown, not thrown. */
   async run(): Promise<void> {
-    if (!this.bytes || this.running || this.benching) return;
     this.result = null;
-    this.failure = null;
-    let job: EvaluateInput;
-    try {
-      job = this.buildJob();
-    } catch (e) {
-      this.failure = toFailure(e);
-      return;
-    }
-    const controller = this.begin();
-    this.running = true;
-    try {
-      const result = await evaluateInWorker(spawnPolicyWorker, job, {
-        timeoutMs: this.timeoutMs(),
-        signal: controller.signal,
-      });
-      if (this.controller === controller) {
-        this.result = result;
-        this.resultFile = this.fileName;
-      }
-    } catch (e) {
-      if (this.controller === controller && !(e instanceof RuntimeError && e.code === 'aborted'))
-        this.failure = toFailure(e);
-    } finally {
-      this.end(controller);
-    }
+    await this.inWorker('running', (job, signal) =>
+      evaluateInWorker(spawnPolicyWorker, job, { timeoutMs: this.timeoutMs(), signal }).then((r) => {
+        this.result = r;
+      }),
+    );
   }
 
   /** `kwctl bench`: times validate_settings and validate `benchRuns` times each, in a fresh worker. */
   async runBench(): Promise<void> {
-    if (!this.bytes || this.running || this.benching) return;
     this.bench = null;
+    const runs = Math.max(1, Math.floor(Number(this.benchRuns) || 1));
+    // The time limit covers the whole bench: every run of both calls.
+    await this.inWorker('benching', (job, signal) =>
+      benchInWorker(spawnPolicyWorker, { ...job, runs }, { timeoutMs: this.timeoutMs() * 10, signal }).then(
+        (b) => {
+          this.bench = b;
+        },
+      ),
+    );
+  }
+
+  /**
+   * One worker job for the current editors: input errors and failures become `failure`; a newer action or
+   * `stop()` aborts it, and its late result is dropped (`work` only stores while this job is the current one).
+   */
+  private async inWorker(
+    flag: 'running' | 'benching',
+    work: (job: EvaluateInput, signal: AbortSignal) => Promise<void>,
+  ): Promise<void> {
+    if (!this.bytes || this.running || this.benching) return;
     this.failure = null;
     let job: EvaluateInput;
     try {
@@ -248,39 +246,22 @@ export class EvaluateSession {
       this.failure = toFailure(e);
       return;
     }
-    const runs = Math.max(1, Math.floor(Number(this.benchRuns) || 1));
-    const controller = this.begin();
-    this.benching = true;
+    const controller = new AbortController();
+    this.controller = controller;
+    this[flag] = true;
     try {
-      // The time limit covers the whole bench: every run of both calls.
-      const bench = await benchInWorker(
-        spawnPolicyWorker,
-        { ...job, runs },
-        { timeoutMs: this.timeoutMs() * 10, signal: controller.signal },
-      );
-      if (this.controller === controller) {
-        this.bench = bench;
-        this.resultFile = this.fileName;
-      }
+      await work(job, controller.signal);
+      if (this.controller === controller) this.resultFile = this.fileName;
     } catch (e) {
       if (this.controller === controller && !(e instanceof RuntimeError && e.code === 'aborted'))
         this.failure = toFailure(e);
     } finally {
-      this.end(controller);
+      if (this.controller === controller) {
+        this.running = false;
+        this.benching = false;
+        this.controller = null;
+      }
     }
-  }
-
-  private begin(): AbortController {
-    const controller = new AbortController();
-    this.controller = controller;
-    return controller;
-  }
-
-  private end(controller: AbortController): void {
-    if (this.controller !== controller) return;
-    this.running = false;
-    this.benching = false;
-    this.controller = null;
   }
 
   /** The last run's host calls as a session file kwctl can replay, or null when nothing was asked. */

@@ -127,16 +127,12 @@ describe('inventories', () => {
 describe('Rego context through the host', () => {
   const echo = fixture('rego-data-echo.wasm');
   const request = readAdmissionRequest(createPodReview({ namespace: 'team-a' }));
+  /** The data echo module on the team-a Pod request, allowed to read Namespaces unless told otherwise. */
+  const echoRun = (mode: 'opa' | 'gatekeeper', more: Partial<Parameters<typeof evaluatePolicy>[0]>) =>
+    evaluatePolicy({ bytes: echo, mode, request, settings: {}, contextAwareResources: [NAMESPACE], ...more });
 
   it('Gatekeeper gets data.inventory from the resources the user gave, for the allowed types only', async () => {
-    const r = await evaluatePolicy({
-      bytes: echo,
-      mode: 'gatekeeper',
-      request,
-      settings: {},
-      contextAwareResources: [NAMESPACE],
-      resources: [ns('team-a'), svc('team-a', 'web')],
-    });
+    const r = await echoRun('gatekeeper', { resources: [ns('team-a'), svc('team-a', 'web')] });
     expect(JSON.parse(r.verdict!.message!)).toEqual({
       inventory: { cluster: { v1: { Namespace: { 'team-a': ns('team-a') } } }, namespace: {} },
     });
@@ -146,10 +142,7 @@ describe('Rego context through the host', () => {
   });
 
   it('OPA gets data.kubernetes beside its settings, after one list and one plural-name request per type', async () => {
-    const r = await evaluatePolicy({
-      bytes: echo,
-      mode: 'opa',
-      request,
+    const r = await echoRun('opa', {
       settings: { limit: 3 },
       contextAwareResources: [SERVICE, NAMESPACE],
       resources: [ns('team-a'), svc('team-a', 'web')],
@@ -169,10 +162,7 @@ describe('Rego context through the host', () => {
       'KubernetesGetResourcePluralName Service',
     ]);
     // Recorded and replayed, the same data comes back without the resources.
-    const replay = await evaluatePolicy({
-      bytes: echo,
-      mode: 'opa',
-      request,
+    const replay = await echoRun('opa', {
       settings: { limit: 3 },
       contextAwareResources: [SERVICE, NAMESPACE],
       session: parseSession(serializeSession(r.exchanges)),
@@ -190,11 +180,8 @@ describe('Rego context through the host', () => {
         'utf8',
       ),
     );
-    const r = await evaluatePolicy({
-      bytes: echo,
-      mode: 'gatekeeper',
+    const r = await echoRun('gatekeeper', {
       request: ingress,
-      settings: {},
       contextAwareResources: [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' }],
       session,
     });
@@ -207,14 +194,7 @@ describe('Rego context through the host', () => {
   });
 
   it('a session without the context exchange rejects with the replay error, code 500, as kwctl does', async () => {
-    const r = await evaluatePolicy({
-      bytes: echo,
-      mode: 'gatekeeper',
-      request,
-      settings: {},
-      contextAwareResources: [NAMESPACE],
-      session: [],
-    });
+    const r = await echoRun('gatekeeper', { session: [] });
     expect(r.response).toMatchObject({
       allowed: false,
       status: {
@@ -225,25 +205,13 @@ describe('Rego context through the host', () => {
   });
 
   it('without allowed resources there is no context: Gatekeeper data is {}', async () => {
-    const r = await evaluatePolicy({
-      bytes: echo,
-      mode: 'gatekeeper',
-      request,
-      settings: {},
-      resources: [ns('team-a')],
-    });
+    const r = await echoRun('gatekeeper', { resources: [ns('team-a')], contextAwareResources: [] });
     expect(r.verdict?.message).toBe('{}');
     expect(r.hostCalls).toEqual([]);
   });
 
   it('Gatekeeper refuses raw requests with a response, as kwctl does', async () => {
-    const r = await evaluatePolicy({
-      bytes: echo,
-      mode: 'gatekeeper',
-      policyType: 'raw',
-      request: { uid: 'r1', a: 1 },
-      settings: {},
-    });
+    const r = await echoRun('gatekeeper', { policyType: 'raw', request: { uid: 'r1', a: 1 } });
     expect(r.response).toEqual({
       uid: 'r1',
       allowed: false,
@@ -309,41 +277,22 @@ describe('the stand-in cluster', () => {
   });
 
   it('lists by namespace and with label and field selectors', () => {
-    const names = (a: ReturnType<typeof ask>) =>
-      a && a.ok ? JSON.parse(a.payload).items.map((o: { metadata: { name: string } }) => o.metadata.name) : a;
-    expect(names(ask('KubernetesListResourceAll', { api_version: 'v1', kind: 'Service' }))).toEqual([
+    const names = (tag: 'KubernetesListResourceAll' | 'KubernetesListResourceNamespace', more: object) => {
+      const a = ask(tag, { api_version: 'v1', kind: 'Service', ...more });
+      return a && a.ok
+        ? JSON.parse(a.payload).items.map((o: { metadata: { name: string } }) => o.metadata.name)
+        : a;
+    };
+    expect(names('KubernetesListResourceAll', {})).toEqual(['web', 'db']);
+    expect(names('KubernetesListResourceNamespace', { namespace: 'other' })).toEqual(['db']);
+    expect(names('KubernetesListResourceAll', { label_selector: 'app=web,tier in (front,back)' })).toEqual([
       'web',
-      'db',
     ]);
-    expect(
-      names(
-        ask('KubernetesListResourceNamespace', { api_version: 'v1', kind: 'Service', namespace: 'other' }),
-      ),
-    ).toEqual(['db']);
-    expect(
-      names(
-        ask('KubernetesListResourceAll', {
-          api_version: 'v1',
-          kind: 'Service',
-          label_selector: 'app=web,tier in (front,back)',
-        }),
-      ),
-    ).toEqual(['web']);
-    expect(
-      names(ask('KubernetesListResourceAll', { api_version: 'v1', kind: 'Service', label_selector: '!app' })),
-    ).toEqual(['db']);
-    expect(
-      names(
-        ask('KubernetesListResourceAll', {
-          api_version: 'v1',
-          kind: 'Service',
-          field_selector: 'metadata.name!=web',
-        }),
-      ),
-    ).toEqual(['db']);
-    expect(
-      ask('KubernetesListResourceAll', { api_version: 'v1', kind: 'Service', field_selector: 'spec.type=x' }),
-    ).toMatchObject({ ok: false });
+    expect(names('KubernetesListResourceAll', { label_selector: '!app' })).toEqual(['db']);
+    expect(names('KubernetesListResourceAll', { field_selector: 'metadata.name!=web' })).toEqual(['db']);
+    expect(names('KubernetesListResourceAll', { field_selector: 'spec.type=x' })).toMatchObject({
+      ok: false,
+    });
     expect(ask('OciManifestDigest', { image: 'x' })).toBeNull();
   });
 
