@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, openFile, corpusPath, FIXTURES } from './helpers';
 import { annotate, metadataFromYaml } from '../../src/lib/kubewarden';
 
@@ -94,6 +95,12 @@ test.describe('with the corpus', () => {
     await expect(page.getByRole('list', { name: 'Host calls' })).toContainText(
       'oci/v1/manifest_digest (exchange 1)',
     );
+
+    // The new parts of the panel (response, annotations, host calls) pass axe like the rest of the view.
+    const axe = await new AxeBuilder({ page })
+      .include('section[aria-labelledby="evaluate-heading"]')
+      .analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download the session (kwctl replay file)' }).click();
