@@ -480,3 +480,31 @@ describe('record → replay', () => {
     expect(parseSession('[]\n')).toEqual([]);
   });
 });
+
+describe('answer sources', () => {
+  it('resources answer first, then fixtures; granted reads with neither see an empty cluster', () => {
+    const get = { api_version: 'v1', kind: 'Namespace', name: 'a', disable_cache: false };
+    const fixtures = { 'kubernetes/get_resource': { from: 'fixture' } };
+    const viaFixture = new CapabilityHost({ fixtures, contextAwareResources: ALL });
+    expect(call(viaFixture, 'kubernetes', 'get_resource', get)).toEqual({
+      ok: true,
+      reply: '{"from":"fixture"}',
+    });
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } };
+    const viaCluster = new CapabilityHost({ fixtures, resources: [ns], contextAwareResources: ALL });
+    expect(call(viaCluster, 'kubernetes', 'get_resource', get)).toEqual({
+      ok: true,
+      reply: JSON.stringify(ns),
+    });
+    const empty = new CapabilityHost({ contextAwareResources: ALL });
+    expect(call(empty, 'kubernetes', 'get_resource', get)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("Cannot find v1/Namespace named 'a'"),
+    });
+    // Anything nobody answers says what would answer it.
+    expect(call(empty, 'net', 'v1/dns_lookup_host', 'x')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('Host capability net/v1/dns_lookup_host is not available in Wasmlens'),
+    });
+  });
+});

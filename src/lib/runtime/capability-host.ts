@@ -1,12 +1,11 @@
 /** Who answers a policy's host-capability calls in a run: a replayed kwctl session, local resources, or fixtures. */
 import {
-  capabilityOf,
   describeRequest,
-  guestCall,
   requestKey,
   type CallbackRequest,
   type ContextAwareResource,
 } from './callback-request';
+import { capabilityOf, guestCall } from './guest-calls';
 import type { ConsoleCollector } from './console-log';
 import { decodeUtf8, encodeUtf8 } from './guest-memory';
 import { answerFixture, type FixtureMap } from './host-capabilities';
@@ -130,9 +129,11 @@ export class CapabilityHost {
       this.sources.push(this.replay);
       return;
     }
-    if (config.resources?.length || this.allowList.length)
-      this.sources.push(new ClusterHost(config.resources ?? []));
+    const resources = config.resources ?? [];
+    if (resources.length) this.sources.push(new ClusterHost(resources));
     if (config.fixtures) this.sources.push(new FixtureSource(config.fixtures));
+    // Granted reads with no resources and no fixture see an empty cluster, as kwctl against one would.
+    if (!resources.length && this.allowList.length) this.sources.push(new ClusterHost([]));
   }
 
   /** Answers one request (from a guest, or from the Rego runtime building its context). */

@@ -38,13 +38,12 @@ export {
   CALLBACK_TAGS,
   callbackRequest,
   describeRequest,
-  guestCall,
   requestKey,
   type CallbackRequest,
   type CallbackTag,
   type ContextAwareResource,
-  type GuestCall,
 } from './callback-request';
+export { guestCall, capabilityOf, type GuestCall } from './guest-calls';
 export {
   parseSession,
   parseSessionRequest,
