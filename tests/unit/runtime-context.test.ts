@@ -137,7 +137,7 @@ describe('Rego context through the host', () => {
       inventory: { cluster: { v1: { Namespace: { 'team-a': ns('team-a') } } }, namespace: {} },
     });
     expect(r.hostCalls.map((c) => c.request)).toEqual([
-      'KubernetesListResourceAll { api_version: "v1", kind: "Namespace", label_selector: null, field_selector: null }',
+      'KubernetesListResourceAll { api_version: "v1", kind: "Namespace", label_selector: None, field_selector: None }',
     ]);
   });
 

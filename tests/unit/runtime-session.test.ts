@@ -11,6 +11,7 @@ import {
   RuntimeError,
   WapcGuest,
   callbackRequest,
+  describeRequest,
   guestCall,
   parseFixtures,
   parseSession,
@@ -506,5 +507,22 @@ describe('answer sources', () => {
       ok: false,
       error: expect.stringContaining('Host capability net/v1/dns_lookup_host is not available in Wasmlens'),
     });
+  });
+});
+
+describe('request descriptions', () => {
+  it("read like Rust's {:?} of CallbackRequestType, as in kwctl's replay errors", () => {
+    // Rust prints Option as Some(..)/None, strings quoted, nested structs with their type name.
+    expect(describeRequest(parseSession(session('sdk-js-can-i-success.yml'))[0].request)).toBe(
+      'KubernetesCanI { request: SubjectAccessReview { groups: None, resource_attributes: ResourceAttributes { ' +
+        'group: Some(""), name: None, namespace: None, resource: "pods", subresource: None, verb: "create", ' +
+        'version: None }, user: "system:serviceaccount:default:my-service-account" }, disable_cache: false }',
+    );
+    expect(
+      describeRequest(parseSession(session('sdk-js-sigstore-verify-keyless-exact-success.yml'))[0].request),
+    ).toBe(
+      'SigstoreKeylessVerify { image: "registry.example.com/ci-signed-app:v1.0.0", keyless: [KeylessInfo { ' +
+        'issuer: "https://github.com/login/oauth", subject: "user@example.com" }], annotations: None }',
+    );
   });
 });

@@ -10,16 +10,16 @@ export type Shape =
   | { opt: Shape }
   | { list: Shape }
   | { map: 'string' }
-  | { struct: Field[] }
+  | { struct: Field[]; name: string }
   | { oneOf: string[] };
 export type Field = readonly [name: string, shape: Shape];
 
 const S = 'string';
 const opt = (shape: Shape): Shape => ({ opt: shape });
 const list = (shape: Shape): Shape => ({ list: shape });
-const struct = (...fields: Field[]): Shape => ({ struct: fields });
+const struct = (name: string, ...fields: Field[]): Shape => ({ struct: fields, name });
 const ANNOTATIONS: Field = ['annotations', opt({ map: 'string' })];
-const CERTIFICATE = struct(['encoding', { oneOf: ['Der', 'Pem'] }], ['data', list('u8')]);
+const CERTIFICATE = struct('Certificate', ['encoding', { oneOf: ['Der', 'Pem'] }], ['data', list('u8')]);
 const LIST_SELECTORS: Field[] = [
   ['label_selector', opt(S)],
   ['field_selector', opt(S)],
@@ -38,12 +38,12 @@ export const CALLBACK_REQUESTS = {
   SigstorePubKeyVerify: [['image', S], ['pub_keys', list(S)], ANNOTATIONS],
   SigstoreKeylessVerify: [
     ['image', S],
-    ['keyless', list(struct(['issuer', S], ['subject', S]))],
+    ['keyless', list(struct('KeylessInfo', ['issuer', S], ['subject', S]))],
     ANNOTATIONS,
   ],
   SigstoreKeylessPrefixVerify: [
     ['image', S],
-    ['keyless_prefix', list(struct(['issuer', S], ['url_prefix', S]))],
+    ['keyless_prefix', list(struct('KeylessPrefixInfo', ['issuer', S], ['url_prefix', S]))],
     ANNOTATIONS,
   ],
   SigstoreGithubActionsVerify: [['image', S], ['owner', S], ['repo', opt(S)], ANNOTATIONS],
@@ -72,10 +72,12 @@ export const CALLBACK_REQUESTS = {
     [
       'request',
       struct(
+        'SubjectAccessReview',
         ['groups', opt(list(S))],
         [
           'resource_attributes',
           struct(
+            'ResourceAttributes',
             ['group', opt(S)],
             ['name', opt(S)],
             ['namespace', opt(S)],
@@ -91,7 +93,15 @@ export const CALLBACK_REQUESTS = {
     ['disable_cache', 'bool'],
   ],
   CryptoIsCertificateTrusted: [
-    ['request', struct(['cert', CERTIFICATE], ['cert_chain', opt(list(CERTIFICATE))], ['not_after', opt(S)])],
+    [
+      'request',
+      struct(
+        'CertificateVerificationRequest',
+        ['cert', CERTIFICATE],
+        ['cert_chain', opt(list(CERTIFICATE))],
+        ['not_after', opt(S)],
+      ),
+    ],
   ],
 } as const satisfies Record<string, readonly Field[]>;
 
@@ -228,16 +238,37 @@ export function requestKey(req: CallbackRequest): string {
   return req.tag + JSON.stringify(req.fields);
 }
 
-/** A short, readable form for messages: `OciManifestDigest { image: "busybox" }`, long values clipped. */
+/**
+ * The request as Rust's `{:?}` prints it in kwctl's replay errors (`OciManifestDigest { image: "busybox" }`,
+ * `Some("x")`/`None` for options), long values clipped.
+ */
 export function describeRequest(req: CallbackRequest): string {
-  const body = Object.entries(req.fields)
-    .map(([k, v]) => `${k}: ${clip(JSON.stringify(v))}`)
-    .join(', ');
-  return `${req.tag} { ${body} }`;
+  const fields: readonly Field[] = CALLBACK_REQUESTS[req.tag];
+  return clip(`${req.tag} ${debugStruct(fields, req.fields)}`, 600);
 }
 
-function clip(s: string): string {
-  return s.length > 120 ? s.slice(0, 120) + '…' : s;
+function debugStruct(fields: readonly Field[], value: unknown): string {
+  const v = value as Record<string, unknown>;
+  return `{ ${fields.map(([name, shape]) => `${name}: ${debug(shape, v[name])}`).join(', ')} }`;
+}
+
+function debug(shape: Shape, value: unknown): string {
+  if (typeof shape === 'object' && 'opt' in shape)
+    return value === null ? 'None' : `Some(${debug(shape.opt, value)})`;
+  if (shape === 'string') return clip(JSON.stringify(value), 200);
+  if (shape === 'bool' || shape === 'u8') return String(value);
+  if ('oneOf' in shape) return String(value);
+  if ('list' in shape)
+    return clip(`[${(value as unknown[]).map((x) => debug(shape.list, x)).join(', ')}]`, 200);
+  if ('map' in shape)
+    return `{${Object.entries(value as Record<string, string>)
+      .map(([k, x]) => `${JSON.stringify(k)}: ${JSON.stringify(x)}`)
+      .join(', ')}}`;
+  return `${shape.name} ${debugStruct(shape.struct, value)}`;
+}
+
+function clip(s: string, max: number): string {
+  return s.length > max ? s.slice(0, max) + '…' : s;
 }
 
 /** A resource type a policy may read (metadata `contextAwareResources`). */
