@@ -1,4 +1,5 @@
 /** The verdict model: what a policy decided, normalised from waPC/WASI replies, OPA responses and Gatekeeper violations. */
+import { compareUtf8 } from '../kubewarden';
 import { RuntimeError } from './errors';
 
 /** One RFC 6902 operation. */
@@ -16,6 +17,8 @@ export interface Verdict {
   patch?: PatchOperation[];
   mutatedObject?: unknown;
   warnings?: string[];
+  /** Kept from the reply, as kwctl keeps them in the response's `auditAnnotations`. */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface SettingsVerdict {
@@ -25,21 +28,6 @@ export interface SettingsVerdict {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Reads a Kubewarden `ValidationResponse` (waPC and WASI policies); unknown fields are ignored. */
-export function verdictFromValidationResponse(reply: unknown, requestObject: unknown): Verdict {
-  if (!isRecord(reply) || typeof reply.accepted !== 'boolean')
-    throw new RuntimeError('bad-reply', `The policy's reply has no boolean "accepted": ${clip(reply)}`);
-  const v: Verdict = { accepted: reply.accepted };
-  if (typeof reply.message === 'string') v.message = reply.message;
-  if (typeof reply.code === 'number') v.code = reply.code;
-  if (Array.isArray(reply.warnings)) v.warnings = reply.warnings.map(String);
-  if (reply.mutated_object !== undefined && reply.mutated_object !== null) {
-    v.mutatedObject = reply.mutated_object;
-    v.patch = diffJson(requestObject, reply.mutated_object);
-  }
-  return v;
 }
 
 /** Reads a settings validation reply `{valid, message?}`. */
@@ -58,24 +46,57 @@ function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** A JSON patch turning `from` into `to`: objects are compared key by key, arrays index by index when the length is equal. */
-export function diffJson(from: unknown, to: unknown, path = ''): PatchOperation[] {
-  if (JSON.stringify(from) === JSON.stringify(to)) return [];
-  if (isRecord(from) && isRecord(to)) {
-    const ops: PatchOperation[] = [];
-    for (const k of Object.keys(from))
-      if (!Object.hasOwn(to, k)) ops.push({ op: 'remove', path: `${path}/${escapePointer(k)}` });
-    for (const k of Object.keys(to)) {
-      const p = `${path}/${escapePointer(k)}`;
-      if (!Object.hasOwn(from, k)) ops.push({ op: 'add', path: p, value: to[k] });
-      else ops.push(...diffJson(from[k], to[k], p));
-    }
-    return ops;
+/** A container's entries as treediff sees them: array indices (numbers) or object keys (strings). */
+function items(v: unknown): Map<number | string, unknown> | null {
+  if (Array.isArray(v)) return new Map(v.map((x, i) => [i, x]));
+  if (isRecord(v)) return new Map(Object.entries(v));
+  return null;
+}
+
+/** treediff's key order (`Key` derives Ord): every index before every string, indices by value, strings bytewise. */
+function compareKeys(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return compareUtf8(a, b);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The JSON Patch turning `from` into `to`, as kwctl computes it (json-patch's `diff` over treediff): at each
+ * container, the keys both sides share (sorted) are compared recursively, then keys only in `to` are added, then
+ * keys only in `from` removed, array indices shifting down as elements go. Scalars, or a container against a
+ * scalar, are replaced. Like treediff, an empty object and an empty array have no entries to tell them apart.
+ */
+export function diffJson(from: unknown, to: unknown): PatchOperation[] {
+  const ops: PatchOperation[] = [];
+  walk(from, to, '', ops);
+  return ops;
+}
+
+function walk(l: unknown, r: unknown, path: string, ops: PatchOperation[]): void {
+  const li = items(l);
+  const ri = items(r);
+  if (sameJson(l, r)) return;
+  if (!li || !ri) {
+    ops.push({ op: 'replace', path, value: r });
+    return;
   }
-  if (Array.isArray(from) && Array.isArray(to) && from.length === to.length)
-    return from.flatMap((x, i) => diffJson(x, to[i], `${path}/${i}`));
-  if (path === '') return [{ op: 'replace', path: '', value: to }];
-  return [{ op: 'replace', path, value: to }];
+  const lk = [...li.keys()].sort(compareKeys);
+  const rk = [...ri.keys()].sort(compareKeys);
+  const at = (k: number | string, shift = 0) =>
+    `${path}/${typeof k === 'number' ? String(k - shift) : escapePointer(k)}`;
+  for (const k of rk) if (li.has(k)) walk(li.get(k), ri.get(k), at(k), ops);
+  for (const k of rk) if (!li.has(k)) ops.push({ op: 'add', path: at(k), value: ri.get(k) });
+  let shift = 0;
+  for (const k of lk)
+    if (!ri.has(k)) {
+      ops.push({ op: 'remove', path: at(k, shift) });
+      if (typeof k === 'number') shift++;
+    }
 }
 
 function clip(v: unknown): string {
