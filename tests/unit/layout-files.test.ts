@@ -36,7 +36,7 @@ let n = 0;
 const fresh = () => join(tmp, `case-${n++}`);
 
 /** A manifest as a reader would give it. */
-function fetched(value: unknown, mediaType = MT.ociManifest): FetchedManifest {
+function fetched(value: unknown, mediaType: string = MT.ociManifest): FetchedManifest {
   const bytes = enc(JSON.stringify(value));
   return { bytes, manifest: JSON.parse(JSON.stringify(value)), mediaType, digest: sha(bytes) };
 }
@@ -94,14 +94,6 @@ function sampleTar() {
 }
 
 const open = async (bytes: Uint8Array, name = 'test.tar') => openLayout(name, filesFromTar(bytes));
-
-/** A layout folder written on disk: files by relative path. */
-function writeFolder(dir: string, files: Record<string, Uint8Array | string>) {
-  for (const [path, data] of Object.entries(files)) {
-    mkdirSync(join(dir, path, '..'), { recursive: true });
-    writeFileSync(join(dir, path), data);
-  }
-}
 
 /** The files of a folder as a folder drop gives them: paths below the folder's own name, read on demand. */
 function folderFiles(dir: string, top = 'dropped'): LayoutFile[] {
