@@ -88,11 +88,15 @@ export class LayoutsState {
 
   /** The save form: references, one per line. */
   saveTyped = $state('');
+  /** Tags of a listed repository left out of "Save tags for offline" (by `registry/repository:tag`). */
+  tagsLeftOut = $state<Record<string, boolean>>({});
   /** The push form: target registry, the repository for entries that name none, per-entry overrides and choices. */
   pushRegistry = $state('');
   pushRepository = $state('');
   pushTargets = $state<Record<number, string>>({});
   pushChosen = $state<Record<number, boolean>>({});
+  /** Whether the Artifacts view shows its layout panel (kept while switching views). */
+  panelOpen = $state(false);
   /** The copy form. */
   copyFrom = $state('');
   copyTo = $state('');
