@@ -102,6 +102,8 @@ export class LayoutsState {
   copyTo = $state('');
 
   /** Finished steps of the last push or copy that failed, so its retry resumes (cleared on success). */
+  // Bookkeeping, never rendered: plain collections are right here.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private journals = new Map<string, Set<string>>();
 
   /** The open layout, when opening it succeeded. */
@@ -277,6 +279,7 @@ export class LayoutsState {
   }
 
   private async resumable<T>(key: string, work: (journal: Set<string>) => Promise<T>): Promise<T> {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const journal = this.journals.get(key) ?? new Set<string>();
     this.journals.set(key, journal);
     const result = await work(journal);
