@@ -165,6 +165,7 @@ export class LayoutsState {
   /** Closes the open layout: views then read from registries again. */
   close(): void {
     this.opening.cancel();
+    this.opening.clear();
     this.pushing.clear();
   }
 

@@ -141,10 +141,13 @@ test('a layout skopeo wrote (an index) opens with the network off everywhere, th
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Registry' }).click();
     await page.getByRole('button', { name: 'Open multi in Inspect' }).click();
     await expect(page).toHaveURL(/#\/inspect$/);
-    await expect(page.getByText('safe-labels').first()).toBeVisible();
+    // The index's first child is the safe-labels policy (corpus README: title `safe-labels`).
+    await expect(page.getByRole('heading', { name: /^Inspect /, level: 2 })).toBeVisible();
+    await expect(page.getByText('safe-labels', { exact: true }).first()).toBeVisible();
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Registry' }).click();
     await page.getByRole('button', { name: 'Open multi in Evaluate' }).click();
     await expect(page).toHaveURL(/#\/evaluate$/);
+    await expect(page.getByRole('heading', { name: 'Evaluate', level: 2 })).toBeVisible();
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Registry' }).click();
     await page.getByRole('button', { name: 'Open multi in Explorer' }).click();
     await expect(page.getByTestId('summary-kind')).toHaveText('Core module');

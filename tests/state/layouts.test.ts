@@ -119,6 +119,17 @@ describe.skipIf(!registries)('layouts state', () => {
     expect(layouts.resumableSteps()).toBe(0);
   });
 
+  it('closing the layout sends the Artifacts view back to the registry for the same digest', async () => {
+    const entry = layouts.layout!.entries[0]!;
+    layouts.close();
+    expect(layouts.layout).toBeNull();
+    requests.length = 0;
+    await artifacts.open(layouts.pinned(entry), { reload: true });
+    expect(artifacts.opened?.layout).toBeNull();
+    expect(requests.filter((r) => r.url.includes('/manifests/'))).toHaveLength(1);
+    await layouts.open([{ file: saved, path: saved.name }]);
+  });
+
   it('a tampered layout opens to an explained failure, and then nothing can be pushed', async () => {
     const bytes = new Uint8Array(await saved.arrayBuffer());
     // Flip one byte inside the Wasm layer (the largest blob) of the saved tar.
