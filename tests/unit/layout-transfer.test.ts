@@ -15,7 +15,7 @@ import {
   saveLayout,
   type OciLayout,
 } from '../../src/lib/layout';
-import { createRegistryClient, parseReference } from '../../src/lib/oci';
+import { createRegistryClient, mountBlob, parseReference } from '../../src/lib/oci';
 import { seed, type Seeded } from '../fixtures/layouts/seed';
 import { sha } from '../fixtures/layouts/attachments';
 import { run, syntheticPolicy } from './oci-helpers';
@@ -246,6 +246,11 @@ describe.skipIf(!registries)('transfers between registries and layouts', () => {
     expect(mounts).toHaveLength(5);
     expect(new URL(mounts[0]!.url).searchParams.get('from')).toBe(from.repository);
     expect(skopeoDigest(to.canonical)).toBe(seeded.digests.a);
+
+    // distribution answers 202 for a blob the source repository does not have: not mounted, session cancelled.
+    same.seen.length = 0;
+    expect(await mountBlob(same.client, to, `sha256:${'0'.repeat(64)}`, from.repository)).toBe('not-mounted');
+    expect(same.seen.map((x) => x.method)).toEqual(['POST', 'DELETE']);
 
     const failing = recording(registries!.noauth.url);
     failing.failWhen((s) => (s.url.includes('mount=') ? new Response('no', { status: 500 }) : null));
