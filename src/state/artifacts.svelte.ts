@@ -23,10 +23,12 @@ import {
   type TarInputFile,
   type YamlDocument,
 } from '../lib/artifacts';
+import type { ContentSource } from '../lib/layout';
 import { parseReference, pushArtifact, type FetchedManifest, type Reference } from '../lib/oci';
 import { appDocument, router } from './app.svelte';
 import { connections } from './connections.svelte';
 import { describeFailure } from './failures';
+import { layouts, OFFLINE_HOST } from './layouts.svelte';
 import { Operation, type Subject } from './operation.svelte';
 
 /** Blobs above this are offered for download only: decoding them would freeze the tab. */
@@ -59,6 +61,10 @@ export interface OpenedArtifact {
   fetched: FetchedManifest;
   recognition: Recognition;
   configBytes: Uint8Array | null;
+  /** Where its blobs are read: the open layout when it holds the digest, else the registry's client. */
+  source: ContentSource;
+  /** The layout's name when it was read from one (no network involved), else null. */
+  layout: string | null;
 }
 
 export interface PushedArtifactInfo {
@@ -112,17 +118,19 @@ export class ArtifactsState {
     this.blob.cancel();
     await this.opening.run({ reference: wanted }, async (signal) => {
       const reference = parseReference(wanted);
-      const client = connections.clientFor(reference);
-      const fetched = await client.getManifest(reference, signal);
+      // A digest the open layout holds is read from it: the same bytes, and no network needed.
+      const offline = layouts.contentFor(reference);
+      const source = offline?.source ?? connections.clientFor(reference);
+      const fetched = await source.getManifest(reference, signal);
       let configBytes: Uint8Array | null = null;
       const config = fetched.manifest.config;
       if (config && Number.isSafeInteger(config.size) && config.size <= MAX_CONFIG_BYTES)
-        configBytes = await client.getBlob(reference, config, { signal }).catch(() => null);
+        configBytes = await source.getBlob(reference, config, { signal }).catch(() => null);
       const recognition = recognizeArtifact(fetched.manifest, {
         mediaType: fetched.mediaType,
         configBytes: configBytes ?? undefined,
       });
-      return { reference, fetched, recognition, configBytes };
+      return { reference, fetched, recognition, configBytes, source, layout: offline?.name ?? null };
     });
   }
 
@@ -152,7 +160,7 @@ export class ArtifactsState {
     await this.blob.run({ reference: this.childReference(descriptor.digest) }, async (signal) => {
       if (descriptor.size > MAX_VIEW_BYTES)
         throw new ArtifactError('too-large', `This blob is ${descriptor.size} bytes; download it instead.`);
-      const bytes = await this.fetchBlob(opened.reference, descriptor, signal);
+      const bytes = await opened.source.getBlob(opened.reference, descriptor, { signal });
       return decodeBlob(descriptor, bytes);
     });
   }
@@ -162,7 +170,7 @@ export class ArtifactsState {
     const opened = this.opened;
     if (!opened) return;
     await this.blob.run({ reference: this.childReference(descriptor.digest) }, async (signal) => {
-      const bytes = await this.fetchBlob(opened.reference, descriptor, signal);
+      const bytes = await opened.source.getBlob(opened.reference, descriptor, { signal });
       save(safeDownloadName(descriptor.title ?? '', descriptor.digest.replace(':', '-')), bytes);
       return null;
     });
@@ -175,23 +183,26 @@ export class ArtifactsState {
     const state = await this.blob.run(
       { reference: this.childReference(descriptor.digest) },
       async (signal) => {
-        const bytes = await this.fetchBlob(opened.reference, descriptor, signal);
+        const bytes = await opened.source.getBlob(opened.reference, descriptor, { signal });
         const name = descriptor.title || `${opened.reference.repository.split('/').pop()}.wasm`;
-        await appDocument.openBytes(name, bytes, {
-          kind: 'registry',
-          reference: opened.reference.canonical,
-          digest: descriptor.digest,
-          manifestDigest: opened.fetched.digest,
-        });
+        // An entry of a layout that names no registry came from no registry: it opens as a file.
+        await appDocument.openBytes(
+          name,
+          bytes,
+          opened.reference.registry === OFFLINE_HOST
+            ? { kind: 'file' }
+            : {
+                kind: 'registry',
+                reference: opened.reference.canonical,
+                digest: descriptor.digest,
+                manifestDigest: opened.fetched.digest,
+              },
+        );
         if (appDocument.error) throw new ArtifactError('bad-input', appDocument.error.message, name);
         return null;
       },
     );
     if (state.status === 'done') router.go('explorer');
-  }
-
-  private fetchBlob(ref: Reference, descriptor: BlobDescriptor, signal: AbortSignal): Promise<Uint8Array> {
-    return connections.clientFor(ref).getBlob(ref, descriptor, { signal });
   }
 
   /** Builds and pushes the Kyverno policies of the form (one layer each). */

@@ -1,5 +1,5 @@
 /** Public names of the artifacts library: kind recognition, YAML documents, tar/gzip, Kyverno and Flux layouts. */
-export { ArtifactError, type ArtifactErrorCode } from './errors';
+export { ArtifactError, throwIfAborted, type ArtifactErrorCode } from './errors';
 export { MT, WASM_LAYER_TYPES, viewForMediaType, type BlobView } from './media-types';
 export {
   recognizeArtifact,
@@ -20,7 +20,14 @@ export {
 export { gunzip, looksGzipped, DEFAULT_MAX_OUTPUT, DEFAULT_MAX_RATIO, type GunzipLimits } from './gunzip';
 export { gzipDeterministic, deflateFixed, crc32 } from './gzip-write';
 export { readTar, type TarEntry, type TarEntryType, type TarReadOptions } from './tar-read';
-export { writeTar, normalizeArchivePath, type TarInputFile } from './tar-write';
+export {
+  writeTar,
+  normalizeArchivePath,
+  tarEntryHeader,
+  tarPadding,
+  tarEnd,
+  type TarInputFile,
+} from './tar-write';
 export { nameHazards, displayName, safeDownloadName, HAZARD_TEXT, type NameHazard } from './tar-names';
 export {
   buildKyvernoArtifact,

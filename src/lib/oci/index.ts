@@ -33,11 +33,14 @@ export {
   type PullOptions,
   type TransferOptions,
 } from './artifact';
+export { headBlob, mountBlob, type MountResult } from './mount';
+export { readBlobAsBlob, BLOB_PIECE } from './blob-stream';
 export { sortTags, nextLink } from './tags';
 export {
   MANIFEST_ACCEPT,
   MAX_MANIFEST_BYTES,
   canonicalJson,
+  manifestProblem,
   type Descriptor,
   type Manifest,
 } from './media-types';

@@ -1,13 +1,17 @@
 /** Saves bytes or text as a file through a temporary Blob URL and `<a download>`, then revokes the URL. */
 
-/** Starts a download of `data` named `fileName` (callers make untrusted names safe first). */
+/**
+ * Starts a download of `data` named `fileName` (callers make untrusted names safe first). A Blob is offered as it
+ * is, never copied: a large one may live on disk in the browser's blob store.
+ */
 export function downloadFile(
   fileName: string,
-  data: Uint8Array | string,
+  data: Uint8Array | string | Blob,
   type = 'application/octet-stream',
 ): void {
-  const part: BlobPart = typeof data === 'string' ? data : (data as Uint8Array<ArrayBuffer>);
-  const url = URL.createObjectURL(new Blob([part], { type }));
+  const part: BlobPart =
+    typeof data === 'string' || data instanceof Blob ? data : (data as Uint8Array<ArrayBuffer>);
+  const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([part], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
