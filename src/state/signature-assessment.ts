@@ -241,7 +241,10 @@ export async function assess(
       );
   }
   const real = signatures.filter((s) => !s.attestation);
-  const verified = real.filter((s) => s.verified);
+  // The summary names a person or workflow before a bare key: that is the answer an auditor looks for.
+  const verified = real
+    .filter((s) => s.verified)
+    .sort((a, b) => Number(a.signer?.kind === 'key') - Number(b.signer?.kind === 'key'));
   if (verified.length > 0) {
     const more = verified.length > 1 ? ` (and ${verified.length - 1} more)` : '';
     return {
