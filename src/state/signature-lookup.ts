@@ -6,7 +6,7 @@
  */
 import { MT } from '../lib/common';
 import { RegistryError, type Descriptor, type RegistryClient } from '../lib/oci';
-import { bundleLayers } from '../lib/signatures';
+import { bundleLayers, type FetchedSignatures } from '../lib/signatures';
 
 /** Simple-signing payloads are a few hundred bytes and bundles a few KB: anything far larger is not one. */
 const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -19,31 +19,9 @@ const PARALLEL = 4;
 /** Referrers that sign (Notary, cosign attestations) but are not Sigstore bundles; SBOMs and the like are not. */
 const OTHER_SIGNATURE_TYPES = /notation|notary|cosign|dsse|signature/i;
 
-export interface CosignTag {
-  /** `registry/repository:sha256-<hex>.sig`. */
-  reference: string;
-  manifest: unknown;
-  blobs: Map<string, Uint8Array>;
-  /** Why a layer blob is missing (too large, not fetched, the registry failed), by layer digest. */
-  blobProblems: Map<string, string>;
-}
-
-export interface BundleBlob {
-  /** `registry/repository@<referrer manifest digest>`. */
-  referrer: string;
-  layer: string;
-  bytes: Uint8Array | null;
-  problem: string | null;
-}
-
-export interface Lookup {
-  cosign: CosignTag | null;
-  bundles: BundleBlob[];
-  /** Signature referrers that are not Sigstore bundles, by referrer reference and artifact type. */
-  others: { referrer: string; type: string }[];
-  /** What could not be read while something else was found (shown beside the result). */
-  notes: string[];
-}
+type CosignTag = NonNullable<FetchedSignatures['cosign']>;
+/** What the lookup found, for verifyFetched (lib/signatures). */
+export type Lookup = FetchedSignatures;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const isAborted = (e: unknown) => e instanceof RegistryError && e.code === 'aborted';

@@ -3,37 +3,30 @@
  * when), signed but not verified (why), unsigned, or lookup failed (explained) — that any view reads and a user
  * action starts. Each lookup is an Operation with cancel and a time limit, so a status never stays "checking";
  * fetched signatures are kept for the page and verified again, without a request, when the trusted root or the
- * user's key, identity, issuer or Kubewarden verification config change.
+ * user's key, identity, issuer or Kubewarden verification config change. Verifying runs in a Web Worker.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import { sha256Hex } from '../lib/common';
 import { parseReference, RegistryError, type Reference } from '../lib/oci';
 import {
-  describeKey,
   parsePublicKeyPem,
   parseTrustedRoot,
   parseVerificationConfig,
   publicGoodTrustedRoot,
   PUBLIC_GOOD_TRUSTED_ROOT_INFO,
+  type Assessment,
   type ConfigIssue,
   type TrustedRoot,
+  type VerifyJob,
 } from '../lib/signatures';
 import { forgetTrustedRoot, loadTrustedRoot, saveTrustedRoot } from '../lib/storage';
 import { connections } from './connections.svelte';
 import type { Failure } from './failures';
 import { Operation, type OperationState, type Subject } from './operation.svelte';
-import {
-  assess,
-  dayOf,
-  readRecords,
-  systemTime,
-  type Assessment,
-  type VerificationInputs,
-} from './signature-assessment';
 import { lookUpSignatures, type Lookup } from './signature-lookup';
+import { defaultVerifier, type Verifier } from './signature-verifier';
 
-export type { Assessment, SignatureView, Signer } from './signature-assessment';
-export { formatTime } from './signature-assessment';
+export type { Assessment, SignatureView, VerifiedSigner as Signer } from '../lib/signatures';
+export { formatTime } from '../lib/signatures';
 
 /** What a view shows for one manifest. `checking` always ends: done, failed, or cancelled (back to idle). */
 export type SignatureStatus =
@@ -42,6 +35,8 @@ export type SignatureStatus =
 /** The trusted root verification uses now. */
 export interface TrustedRootInUse {
   root: TrustedRoot;
+  /** The user's JSON as given (what the verifier parses); null for the shipped root. */
+  json: string | null;
   kind: 'public-good' | 'custom';
   name: string;
   /** The public-good copy's publication date, or the day a custom root was loaded (YYYY-MM-DD). */
@@ -64,6 +59,7 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 const publicGood = (): TrustedRootInUse => ({
   root: publicGoodTrustedRoot(),
+  json: null,
   kind: 'public-good',
   name: PUBLIC_GOOD_TRUSTED_ROOT_INFO.name,
   date: PUBLIC_GOOD_TRUSTED_ROOT_INFO.date,
@@ -106,9 +102,14 @@ function repositoryOf(reference: string | Reference): string {
   return `${r.registry}/${r.repository}`;
 }
 
+/** `YYYY-MM-DD` of a time in ms. */
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
 export interface SignaturesOptions {
-  /** The verifier's clock (tests pin it). */
-  now?: () => Date;
+  /** The verifier's clock in ms (tests pin it). */
+  now?: () => number;
+  /** Where verification runs; default a Web Worker where there are workers. */
+  verifier?: Verifier;
   /** The limit for one lookup; default three times the registry's request timeout, at least 90 s. */
   timeoutMs?: number;
 }
@@ -129,19 +130,16 @@ export class SignaturesState {
   keyProblem = $state<string | null>(null);
   configProblems = $state.raw<ConfigIssue[]>([]);
 
-  private applied: VerificationInputs = {
-    publicKey: null,
-    keyLabel: '',
-    identity: '',
-    issuer: '',
-    config: null,
-  };
   private entries = new SvelteMap<string, Entry>();
   private loaded: Promise<void> | null = null;
   private active = 0;
   private waiting: (() => void)[] = [];
 
-  constructor(private readonly options: SignaturesOptions = {}) {}
+  private verifier: Verifier;
+
+  constructor(private readonly options: SignaturesOptions = {}) {
+    this.verifier = options.verifier ?? defaultVerifier();
+  }
 
   /** Loads the user's saved trusted root, once per page; a stored root that no longer parses is ignored. */
   load(): Promise<void> {
@@ -153,6 +151,7 @@ export class SignaturesState {
         if (r.ok)
           this.trustedRoot = {
             root: r.root,
+            json: saved.json,
             kind: 'custom',
             name: saved.name,
             date: dayOf(saved.savedAt),
@@ -218,12 +217,9 @@ export class SignaturesState {
   /** Uses a public key (PEM) and an expected identity and issuer; an empty field removes that input. */
   async setInputs(given: { publicKeyPem: string; identity: string; issuer: string }): Promise<boolean> {
     const pem = given.publicKeyPem.trim();
-    let publicKey = null;
-    let keyLabel = '';
     if (pem) {
       try {
-        publicKey = parsePublicKeyPem(pem);
-        keyLabel = `${describeKey(publicKey)} key sha256:${(await sha256Hex(publicKey.spki)).slice(0, 16)}…`;
+        parsePublicKeyPem(pem);
       } catch (e) {
         this.keyProblem = e instanceof Error ? e.message : String(e);
         return false;
@@ -233,7 +229,6 @@ export class SignaturesState {
     const identity = given.identity.trim();
     const issuer = given.issuer.trim();
     this.inputs = { ...this.inputs, publicKeyPem: pem, identity, issuer };
-    this.applied = { ...this.applied, publicKey, keyLabel, identity, issuer };
     await this.reassessAll();
     return true;
   }
@@ -247,7 +242,6 @@ export class SignaturesState {
     }
     this.configProblems = [];
     this.inputs = { ...this.inputs, configText: text, configName: name };
-    this.applied = { ...this.applied, config: r.config };
     await this.reassessAll();
     return true;
   }
@@ -255,7 +249,6 @@ export class SignaturesState {
   async clearConfig(): Promise<void> {
     this.configProblems = [];
     this.inputs = { ...this.inputs, configText: '', configName: '' };
-    this.applied = { ...this.applied, config: null };
     await this.reassessAll();
   }
 
@@ -274,6 +267,7 @@ export class SignaturesState {
     );
     this.trustedRoot = {
       root: r.root,
+      json: text,
       kind: 'custom',
       name,
       date: dayOf(savedAt),
@@ -325,10 +319,18 @@ export class SignaturesState {
         release();
       }
     }
-    const now = this.options.now?.() ?? systemTime();
-    const root = this.trustedRoot.root;
-    const read = await readRecords(e.lookup, e.digest, root, now);
-    return assess(read, e.lookup.notes, this.applied, root, now);
+    const { publicKeyPem, identity, issuer, configText } = this.inputs;
+    const job: VerifyJob = {
+      fetched: e.lookup,
+      subjectDigest: e.digest,
+      trustedRootJson: this.trustedRoot.json,
+      publicKeyPem,
+      identity,
+      issuer,
+      configText,
+      now: this.options.now?.() ?? Date.now(),
+    };
+    return this.limited(e.repo, signal, (s) => this.verifier(job, s));
   }
 
   /** Runs `f` with a time limit; running out is a `timeout` failure, never an endless "checking". */
@@ -349,7 +351,7 @@ export class SignaturesState {
       if (timer.signal.aborted && !signal.aborted)
         throw new RegistryError(
           'timeout',
-          `Looking for the signatures of ${repo} took longer than ${ms / 1000} s, so it was stopped.`,
+          `Checking the signatures of ${repo} took longer than ${ms / 1000} s, so it was stopped.`,
         );
       throw err;
     } finally {

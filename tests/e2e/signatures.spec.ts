@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page, Request } from '@playwright/test';
 import { cosignLayer } from '../fixtures/signatures/cosign-layers';
 import { ecKeys, pem, type Keys } from '../fixtures/signatures/pki';
@@ -247,6 +248,19 @@ anyOf:
   await expect(decision).toContainText('Policy successfully verified');
   await expect(decision.getByRole('listitem')).toHaveCount(3);
   await expect(panel).toContainText('the decision leaves out 1 Sigstore bundle referrer(s)');
+  // Everything on the panel is labelled and readable, in both themes (axe-core, serious and critical only).
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const { violations, passes } = await new AxeBuilder({ page })
+      .include('[data-testid="signature-panel"]')
+      .analyze();
+    expect(passes.length).toBeGreaterThan(5);
+    expect(
+      violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${scheme}: ${v.id}`),
+    ).toEqual([]);
+  }
   await config.fill(`apiVersion: v1
 allOf:
   - kind: githubAction

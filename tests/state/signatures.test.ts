@@ -136,9 +136,22 @@ describe.skipIf(!registries)('signature state', () => {
     await pushCosignSignatures(base, p.repo, p.digest, [cosignLayer(w, { key, subject: p.digest })]);
     const manifest = await getManifest(base, p.repo, p.digest);
     await pushBundleReferrer(base, p.repo, p.digest, w.bundle({ artifact: manifest, content: 'dsse' }));
+    // A provenance attestation is a bundle referrer too, but no signature: listed apart, never counted.
+    const slsa = 'https://slsa.dev/provenance/v1';
+    const bundle = w.bundle({ artifact: manifest, content: 'dsse', predicateType: slsa });
+    await pushBundleReferrer(base, p.repo, p.digest, bundle, slsa);
     const s = new SignaturesState();
     await s.useTrustedRoot(JSON.stringify(w.trustedRoot), 'test-trusted-root.json');
-    await s.check(p.reference, p.digest);
+    const all = assessed(await s.check(p.reference, p.digest));
+    expect(all.signatures.map((x) => [x.source, x.attestation, x.verified])).toEqual([
+      ['cosign-tag', null, false],
+      ['sigstore-bundle', null, true],
+      ['sigstore-bundle', slsa, true],
+    ]);
+    // One verified signature: the attestation is not "one more".
+    expect(all.summary).toBe(
+      `Verified: signed by ${IDENTITY} (issuer ${ISSUER}), logged at 2026-06-01 12:00:00 UTC`,
+    );
 
     const keyPem = pem('PUBLIC KEY', key.spki).trim().split('\n').join('\n      ');
     expect(
@@ -148,7 +161,7 @@ describe.skipIf(!registries)('signature state', () => {
     expect(r.decision).toMatchObject({ accepted: true, message: 'Policy successfully verified' });
     expect(r.decision!.allOf[0]!.matchedBy).toHaveLength(1);
     expect(r.notes).toContain(
-      "policy-server reads only cosign's .sig tag, so the decision leaves out 1 Sigstore bundle referrer(s).",
+      "policy-server reads only cosign's .sig tag, so the decision leaves out 2 Sigstore bundle referrer(s).",
     );
 
     // The keyless referrer bundle matches this rule, but policy-server never reads referrers: rejected.

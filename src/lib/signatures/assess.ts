@@ -1,31 +1,43 @@
 /**
  * Turns the signatures fetched for one manifest into what the user is told: each signature verified (who signed —
  * identity and issuer, or key — and when) or not (and why), one overall status, and, with a Kubewarden
- * verification config, policy-server's decision. Pure over its inputs (no runes, no network), so it runs again
- * whenever the trusted root or the user's key, identity or config change.
+ * verification config, policy-server's decision. Pure over plain data (fetched bytes, texts the user gave), so it
+ * runs in a Web Worker — WebCrypto verification blocks Chromium's main thread — and again whenever the inputs change.
  */
-import { NO_SIGNATURES } from '../lib/oci';
-import {
-  evaluateVerificationConfig,
-  parseBundle,
-  parseStatement,
-  readBundleSignature,
-  readCosignSignatures,
-  signedByKey,
-  verifyBundle,
-  type PolicyDecision,
-  type PublicKey,
-  type SignatureRecord,
-  type TrustedRoot,
-  type VerificationConfig,
-} from '../lib/signatures';
-import type { Lookup } from './signature-lookup';
+import { NO_SIGNATURES } from '../oci';
+import { parseBundle } from './bundle';
+import { readBundleSignature, readCosignSignatures, signedByKey, type SignatureRecord } from './cosign';
+import { digest, toHex } from './bytes';
+import { parseStatement } from './dsse';
+import { describeKey, parsePublicKeyPem, type PublicKey } from './keys';
+import { evaluateVerificationConfig, type PolicyDecision } from './policy';
+import { publicGoodTrustedRoot } from './public-good';
+import { parseTrustedRoot, type TrustedRoot } from './trusted-root';
+import { parseVerificationConfig, type VerificationConfig } from './verification-config';
+import { verifyBundle } from './verify-bundle';
+
+/** What was fetched from a registry for one manifest (see src/state/signature-lookup.ts); plain, cloneable data. */
+export interface FetchedSignatures {
+  /** cosign's `.sig` manifest, its layer blobs, and why a blob is missing; null when the tag does not exist. */
+  cosign: {
+    reference: string;
+    manifest: unknown;
+    blobs: Map<string, Uint8Array>;
+    blobProblems: Map<string, string>;
+  } | null;
+  /** Sigstore-bundle referrer blobs (`referrer` is `registry/repository@<digest>`). */
+  bundles: { referrer: string; layer: string; bytes: Uint8Array | null; problem: string | null }[];
+  /** Signature referrers that are not Sigstore bundles. */
+  others: { referrer: string; type: string }[];
+  /** What could not be read while something else was found. */
+  notes: string[];
+}
 
 /** The predicate type of a cosign v3 image signature; other DSSE bundles are attestations. */
 export const SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
 
-/** What the user gave to verify with; empty strings and nulls mean "not given". */
-export interface VerificationInputs {
+/** What the user gave, parsed; empty strings and nulls mean "not given". */
+interface VerificationInputs {
   publicKey: PublicKey | null;
   /** How the key is shown, e.g. `ECDSA P-256 key sha256:1a2b3c4d…`. */
   keyLabel: string;
@@ -76,11 +88,6 @@ interface Sourced {
   attestation: string | null;
 }
 
-/** The verifier's clock (a plain value: nothing reacts to it). */
-export const systemTime = () => new Date();
-/** `YYYY-MM-DD` of a time in ms. */
-export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /** `2026-06-01 12:00:00 UTC`: exact and the same in every locale. */
 export const formatTime = (d: Date) => `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 
@@ -112,8 +119,8 @@ function attestationType(bytes: Uint8Array): string | null {
 }
 
 /** Reads every fetched signature into records; what cannot become a record is returned as a view. */
-export async function readRecords(
-  lookup: Lookup,
+async function readRecords(
+  lookup: FetchedSignatures,
   subjectDigest: string,
   trustedRoot: TrustedRoot,
   now: Date,
@@ -202,7 +209,7 @@ function describeSigner(s: Signer, at: Date | null): string {
 }
 
 /** Verifies the records with the user's inputs and sums them up. */
-export async function assess(
+async function assess(
   read: { records: Sourced[]; unreadable: SignatureView[] },
   lookupNotes: string[],
   inputs: VerificationInputs,
@@ -266,4 +273,73 @@ export async function assess(
     };
   }
   return { state: 'unsigned', summary: NO_SIGNATURES, signatures, decision, notes };
+}
+
+/** One verification as a worker receives it: the fetched data and the user's inputs as text. */
+export interface VerifyJob {
+  fetched: FetchedSignatures;
+  subjectDigest: string;
+  /** The user's trusted_root.json, or null for the shipped public-good root. */
+  trustedRootJson: string | null;
+  publicKeyPem: string;
+  identity: string;
+  issuer: string;
+  configText: string;
+  /** The verifier's clock, in ms. */
+  now: number;
+}
+
+/** The last texts parsed, kept so re-verifying many manifests parses each input once. */
+const parsed = new Map<string, unknown>();
+function once<T>(kind: string, text: string, parse: (text: string) => T): T {
+  const key = `${kind}\u0000${text}`;
+  if (!parsed.has(key)) {
+    for (const k of parsed.keys()) if (k.startsWith(`${kind}\u0000`)) parsed.delete(k);
+    parsed.set(key, parse(text));
+  }
+  return parsed.get(key) as T;
+}
+
+/** How a key is shown: `ECDSA P-256 key sha256:1a2b3c4d5e6f7a8b…` (the SPKI digest names which key). */
+export async function keyLabel(key: PublicKey): Promise<string> {
+  return `${describeKey(key)} key sha256:${toHex(await digest('SHA-256', key.spki)).slice(0, 16)}…`;
+}
+
+/**
+ * Verifies fetched signatures with the given inputs. Inputs the page already validated are parsed here again
+ * (a worker shares no objects with the page); one that does not parse is treated as not given. Never throws.
+ */
+export async function verifyFetched(job: VerifyJob): Promise<Assessment> {
+  const root = job.trustedRootJson
+    ? once('root', job.trustedRootJson, (t) => {
+        const r = parseTrustedRoot(t);
+        return r.ok ? r.root : null;
+      })
+    : publicGoodTrustedRoot();
+  if (!root) throw new Error('the trusted root does not parse');
+  const publicKey = job.publicKeyPem
+    ? once('key', job.publicKeyPem, (t) => {
+        try {
+          return parsePublicKeyPem(t);
+        } catch {
+          return null;
+        }
+      })
+    : null;
+  const config = job.configText
+    ? once('config', job.configText, (t) => {
+        const r = parseVerificationConfig(t);
+        return r.ok ? r.config : null;
+      })
+    : null;
+  const inputs: VerificationInputs = {
+    publicKey,
+    keyLabel: publicKey ? await keyLabel(publicKey) : '',
+    identity: job.identity,
+    issuer: job.issuer,
+    config,
+  };
+  const now = new Date(job.now);
+  const read = await readRecords(job.fetched, job.subjectDigest, root, now);
+  return assess(read, job.fetched.notes, inputs, root, now);
 }
