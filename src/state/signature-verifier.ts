@@ -3,8 +3,13 @@
  * the main thread (tests/bench/signatures.bench.spec.ts measured tasks of hundreds of ms for 40 signatures), or in
  * the page where there are no workers (Node state tests). A worker that fails to start falls back to the page.
  */
-import { verifyFetched, type Assessment, type VerifyJob } from '../lib/signatures';
-import type { VerifyRequest, VerifyResponse } from '../workers/signature-worker';
+import {
+  verifyFetched,
+  type Assessment,
+  type VerifyJob,
+  type VerifyRequest,
+  type VerifyResponse,
+} from '../lib/signatures';
 
 /** Verifies one job; rejects when `signal` aborts (the answer, if it comes, is dropped). */
 export type Verifier = (job: VerifyJob, signal: AbortSignal) => Promise<Assessment>;

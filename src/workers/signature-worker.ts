@@ -1,12 +1,5 @@
 /** Web Worker entry: verifies fetched signatures off the page's main thread (Chromium runs WebCrypto verify on it). */
-import { verifyFetched, type Assessment, type VerifyJob } from '../lib/signatures';
-
-/** A job and the id its answer carries. */
-export interface VerifyRequest {
-  id: number;
-  job: VerifyJob;
-}
-export type VerifyResponse = { id: number; assessment: Assessment } | { id: number; error: string };
+import { verifyFetched, type VerifyRequest, type VerifyResponse } from '../lib/signatures';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 

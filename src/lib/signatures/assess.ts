@@ -289,6 +289,13 @@ export interface VerifyJob {
   now: number;
 }
 
+/** What the page sends a signature worker, and what comes back, matched by id. */
+export interface VerifyRequest {
+  id: number;
+  job: VerifyJob;
+}
+export type VerifyResponse = { id: number; assessment: Assessment } | { id: number; error: string };
+
 /** The last texts parsed, kept so re-verifying many manifests parses each input once. */
 const parsed = new Map<string, unknown>();
 function once<T>(kind: string, text: string, parse: (text: string) => T): T {

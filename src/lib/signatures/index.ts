@@ -65,6 +65,8 @@ export {
   SIGN_PREDICATE,
   type FetchedSignatures,
   type VerifyJob,
+  type VerifyRequest,
+  type VerifyResponse,
   type Assessment,
   type SignatureView,
   type Signer as VerifiedSigner,
