@@ -18,7 +18,7 @@ import {
 } from '../fixtures/signatures/registry-signing';
 import { IDENTITY, ISSUER, SIGNED_AT, makeWorld, type World } from '../fixtures/signatures/world';
 import { test, expect, openFile, ROOT } from './helpers';
-import { gotoRegistry, hostOf, pull, push, regs } from './registry-helpers';
+import { addRegistry, gotoRegistry, hostOf, pull, push, regs } from './registry-helpers';
 
 const SAMPLE = join(ROOT, 'public', 'sample', 'no-privileged-pods.wasm');
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -295,6 +295,10 @@ allOf:
   await page.goto(`/#/ref/${p.host}/${p.repo}@${p.digest}`);
   await expect(page.getByTestId('artifact-kind')).toBeVisible();
   const artifactPanel = page.getByTestId('signature-panel');
+  // The badge among the facts says the same in a word (and the whole line for screen readers).
+  const badge = page.getByTestId('signature-badge');
+  await expect(badge).toHaveAttribute('data-state', 'verified');
+  await expect(badge).toContainText(`Verified: signed by ${IDENTITY}`);
   await expect(artifactPanel.getByTestId('signature-status')).toContainText(
     `Verified: signed by ${IDENTITY} (issuer ${ISSUER}), logged at 2026-06-01 12:00:00 UTC (and 2 more)`,
   );
@@ -377,4 +381,34 @@ test('the trusted root stays across reloads, a bad one is refused, and "Clear al
   await expect(page.getByTestId('signature-status')).toContainText('Signed but not verified');
   await openSettings(page);
   await expect(page.getByTestId('trusted-root')).toContainText('Sigstore public-good instance');
+});
+
+test('a lookup the registry refuses is an explained failure, and signing in from it checks again', async ({
+  page,
+  problems: _,
+}) => {
+  const reg = regs().htpasswd;
+  const host = hostOf(reg);
+  await page.goto('/');
+  await openFile(page, SAMPLE);
+  await gotoRegistry(page);
+  await addRegistry(page, { host, username: reg.username, password: reg.password });
+  await expect(page.getByTestId('default-registry')).toContainText('reachable');
+  const reference = `${host}/e2e/sig-private-${unique()}:v1`;
+  await push(page, reference);
+  await pull(page, reference);
+  const status = page.getByTestId('signature-status');
+  await expect(status).toContainText('Unsigned: No sigstore signatures found');
+
+  // Without the credentials the registry answers 401: not "unsigned", but why the lookup failed and the fix.
+  await gotoRegistry(page);
+  await page.getByRole('button', { name: `Forget ${host}` }).click();
+  await page.getByRole('button', { name: 'Check signatures again' }).click();
+  await expect(status).toHaveText(/Lookup failed: Wrong or missing credentials/);
+  await expect(page.getByTestId('signature-panel')).toHaveAttribute('data-state', 'failed');
+  const signIn = page.getByRole('form', { name: `Sign in to ${host}` });
+  await signIn.getByLabel('Username').fill(reg.username!);
+  await signIn.getByLabel('Password or token').fill(reg.password!);
+  await signIn.getByRole('button', { name: 'Sign in and retry' }).click();
+  await expect(status).toContainText('Unsigned: No sigstore signatures found');
 });

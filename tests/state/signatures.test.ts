@@ -232,6 +232,21 @@ describe.skipIf(!registries)('signature state', () => {
   });
 });
 
+describe('a page without WebCrypto', () => {
+  it('says why nothing can be verified there, before any request', async () => {
+    const real = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+    Object.defineProperty(globalThis, 'crypto', { value: {}, configurable: true });
+    try {
+      requests.length = 0;
+      const r = await new SignaturesState().check('127.0.0.1:1/any/policy', `sha256:${'cd'.repeat(32)}`);
+      expect(r).toMatchObject({ state: 'failed', failure: { code: 'insecure-context' } });
+      expect(requests).toHaveLength(0);
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', real);
+    }
+  });
+});
+
 describe.skipIf(!registries)('a registry that never answers', () => {
   let server: Server;
   let silent: string;
