@@ -106,13 +106,14 @@ async function fetchReferrers(
 ): Promise<Pick<Lookup, 'bundles' | 'others' | 'notes'>> {
   const listed = await client.referrers(repo, digest, { signal });
   const notes: string[] = [];
+  // A registry's index is untrusted: fields that should be strings may be anything.
   const all = listed.descriptors.filter((d) => d && typeof d.digest === 'string');
-  const isBundle = (d: Descriptor) =>
-    (d.artifactType ?? d.mediaType ?? '').startsWith(MT.sigstoreBundlePrefix);
+  const typeOf = (d: Descriptor) => String(d.artifactType ?? d.mediaType ?? '');
+  const isBundle = (d: Descriptor) => typeOf(d).startsWith(MT.sigstoreBundlePrefix);
   const sigstore = all.filter(isBundle);
   const others = all
-    .filter((d) => !isBundle(d) && OTHER_SIGNATURE_TYPES.test(d.artifactType ?? ''))
-    .map((d) => ({ referrer: `${repo}@${d.digest}`, type: d.artifactType! }));
+    .filter((d) => !isBundle(d) && OTHER_SIGNATURE_TYPES.test(typeOf(d)))
+    .map((d) => ({ referrer: `${repo}@${d.digest}`, type: typeOf(d) }));
   if (sigstore.length > MAX_REFERRERS)
     notes.push(`Only the first ${MAX_REFERRERS} of ${sigstore.length} Sigstore bundle referrers were read.`);
   const perReferrer = await mapLimited(sigstore.slice(0, MAX_REFERRERS), async (d) => {

@@ -17,6 +17,7 @@ import {
   getManifest,
   pushBundleReferrer,
   pushCosignSignatures,
+  putManifest,
 } from '../fixtures/signatures/registry-signing';
 import { IDENTITY, ISSUER, SIGNED_AT, makeWorld, type World } from '../fixtures/signatures/world';
 import { hostOf, matching, registries, requests, unique } from './helpers';
@@ -210,6 +211,35 @@ describe.skipIf(!registries)('signature state', () => {
       summary: 'No sigstore signatures found',
       signatures: [],
     });
+  });
+
+  it('a fallback index with odd entries and a Notary signature: listed, never a crash', async () => {
+    const p = await pushed('odd');
+    const size = (await getManifest(base, p.repo, p.digest)).length;
+    const child = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: p.digest, size };
+    const index = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { ...child, artifactType: 5 },
+        { ...child, artifactType: 'application/vnd.cncf.notary.signature' },
+      ],
+    };
+    await putManifest(
+      base,
+      p.repo,
+      p.digest.replace(':', '-'),
+      JSON.stringify(index),
+      'application/vnd.oci.image.index.v1+json',
+    );
+    const r = assessed(await new SignaturesState().check(p.reference, p.digest));
+    expect(r.state).toBe('not-verified');
+    expect(r.signatures.map((x) => [x.source, x.reason])).toEqual([
+      [
+        'other',
+        'a signature of type application/vnd.cncf.notary.signature: Wasmlens verifies Sigstore signatures only',
+      ],
+    ]);
   });
 
   it('an explained failure when the registry refuses, and a trusted root that is kept or refused', async () => {

@@ -157,7 +157,7 @@ async function readRecords(
         'other',
         o.referrer,
         o.referrer,
-        `a ${o.type} signature: Wasmlens verifies Sigstore signatures only`,
+        `a signature of type ${o.type}: Wasmlens verifies Sigstore signatures only`,
       ),
     );
   return { records, unreadable };
