@@ -1,15 +1,17 @@
 /**
  * The Registry view's state: the push and pull references as the user typed them, "Push anyway", and the push,
- * pull, tag-list and signature results, each tied to the file and reference it is about. It lives for the page,
- * so switching views keeps what was typed; a result disappears when its file or reference is no longer on screen.
+ * pull and tag-list results, each tied to the file and reference it is about. It lives for the page, so switching
+ * views keeps what was typed; a result disappears when its file or reference is no longer on screen. Signatures
+ * of a pulled policy belong to the page-wide signature state (signatures.svelte.ts), which a pull starts.
  */
 import { KEY_OCI_URL, KEY_VERSION, pushPolicy, pullPolicy, type PolicyModel } from '../lib/kubewarden';
-import { parseReference, sortTags, type Reference, type SignatureReport } from '../lib/oci';
+import { parseReference, sortTags, type Reference } from '../lib/oci';
 import { appDocument, router } from './app.svelte';
 import { connections } from './connections.svelte';
 import type { OpenDocument } from './document.svelte';
 import { Operation, type Subject } from './operation.svelte';
 import { policyOf } from './policy';
+import { signatures } from './signatures.svelte';
 
 export interface PushResult {
   digest: string;
@@ -22,12 +24,6 @@ export interface TagList {
   registry: string;
   repository: string;
   tags: string[];
-}
-
-export interface SignatureLines {
-  lines: string[];
-  state: SignatureReport['state'];
-  manifestDigest: string;
 }
 
 /** A file name as a repository path component: lowercase, [a-z0-9._-], no leading or trailing separator. */
@@ -78,7 +74,6 @@ export class RegistryViewState {
   readonly push = new Operation<PushResult>(explainFor);
   readonly pull = new Operation<{ reference: string }>(explainFor);
   readonly tags = new Operation<TagList>(explainFor);
-  readonly signatures = new Operation<SignatureLines>(explainFor);
 
   /** The suggested push target for a document, or '' when there is no reachable default registry. */
   suggestedPush(doc: OpenDocument): string {
@@ -123,7 +118,7 @@ export class RegistryViewState {
     });
   }
 
-  /** Pulls a policy by reference, opens it (then Inspect) and looks for its signatures. */
+  /** Pulls a policy by reference, opens it (then Inspect) and looks up and verifies its signatures. */
   async pullAndOpen(reference: string): Promise<void> {
     const text = reference.trim();
     if (!text) return;
@@ -142,7 +137,7 @@ export class RegistryViewState {
     if (state.status !== 'done' || appDocument.source.kind !== 'registry') return;
     const { reference: pulledRef, manifestDigest } = appDocument.source;
     router.go('inspect');
-    if (manifestDigest) void this.findSignatures(pulledRef, manifestDigest);
+    if (manifestDigest) void signatures.check(pulledRef, manifestDigest);
   }
 
   /** Pulls one tag of a listed repository; the pull field shows what is being pulled. */
@@ -160,15 +155,6 @@ export class RegistryViewState {
       const ref = parseReference(text);
       const tags = await connections.clientFor(ref).listTags(ref, signal);
       return { registry: ref.registry, repository: ref.repository, tags: sortTags(tags) };
-    });
-  }
-
-  /** Looks for cosign signatures and signature referrers of a manifest. */
-  async findSignatures(reference: string, manifestDigest: string): Promise<void> {
-    await this.signatures.run({ reference: `${reference}@${manifestDigest}` }, async (signal) => {
-      const ref = parseReference(reference);
-      const report = await connections.clientFor(ref).findSignatures(ref, manifestDigest, signal);
-      return { ...describeSignatures(report), manifestDigest };
     });
   }
 
@@ -197,7 +183,7 @@ export class RegistryViewState {
 
   /**
    * Leaving the view cancels what only this view shows (a pull, a tag list). A push goes on and its result waits for
-   * the user; so does a signature lookup, which a pull starts just as it leaves for Inspect.
+   * the user; so does the signature lookup a pull starts just as it leaves for Inspect (it is page-wide state).
    */
   leave(): void {
     this.pull.cancel();
@@ -213,15 +199,6 @@ function sameRepository(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The library's signature report as lines: kwctl's message first, then what was found. */
-function describeSignatures(report: SignatureReport): Omit<SignatureLines, 'manifestDigest'> {
-  const lines = [report.message];
-  if (report.cosignTag) lines.push(`cosign signature tag: ${report.cosignTag}`);
-  for (const d of report.referrers)
-    lines.push(`referrer ${d.artifactType ?? d.mediaType}: ${d.digest} (${d.size} B)`);
-  return { lines, state: report.state };
 }
 
 /** The Registry view's state, kept for the page. */

@@ -11,3 +11,10 @@ export {
   type SavedRegistry,
 } from './credentials';
 export { saveDraft, loadDraft, discardDraft, DRAFTS_DATABASE, type Draft } from './drafts';
+export {
+  saveTrustedRoot,
+  loadTrustedRoot,
+  forgetTrustedRoot,
+  TRUSTED_ROOT_DB,
+  type SavedTrustedRoot,
+} from './trusted-root';

@@ -1,6 +1,6 @@
 /**
  * "Clear all local data": deletes every IndexedDB database Wasmlens created (drafts, registries and
- * credentials, recents, kept files). The app shell cache is not user data and stays, so the app still works offline.
+ * credentials, recents, kept files, the user's Sigstore trusted root). The app shell cache is not user data and stays, so the app still works offline.
  */
 
 export const DATABASE_PREFIX = 'wasmlens-';
