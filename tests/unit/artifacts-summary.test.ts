@@ -54,9 +54,11 @@ describe('summarizeArtifact', () => {
     expect(second.configToRead).toBeNull();
   });
 
-  it('never asks for the config of a policy, a chart or an oversized config', () => {
+  it('never asks for the config of a policy, a chart, a signature or an oversized config', () => {
     expect(summarizeArtifact(manifest('kubewarden-policy.json')).configToRead).toBeNull();
     expect(summarizeArtifact(manifest('helm-chart.json')).configToRead).toBeNull();
+    // cosign writes an image config too, but a signature's date is not what a tag list is about.
+    expect(summarizeArtifact(manifest('cosign-signature.json')).configToRead).toBeNull();
     const big = manifest('docker-image.json');
     (big.config as { size: number }).size = 10 * 1024 * 1024;
     expect(summarizeArtifact(big).configToRead).toBeNull();

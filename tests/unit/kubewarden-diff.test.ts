@@ -31,10 +31,11 @@ function objdumpSections(bytes: Uint8Array): Map<string, number> {
 }
 
 const v8Imports = (b: Uint8Array) =>
-  WebAssembly.Module.imports(new WebAssembly.Module(b)).map(
+  WebAssembly.Module.imports(new WebAssembly.Module(b as Uint8Array<ArrayBuffer>)).map(
     (i) => `${i.module}.${i.name} (${i.kind === 'function' ? 'func' : i.kind})`,
   );
-const v8Exports = (b: Uint8Array) => WebAssembly.Module.exports(new WebAssembly.Module(b)).map((e) => e.name);
+const v8Exports = (b: Uint8Array) =>
+  WebAssembly.Module.exports(new WebAssembly.Module(b as Uint8Array<ArrayBuffer>)).map((e) => e.name);
 
 describe('compareLists', () => {
   it('compares multisets: a repeated entry counts once per occurrence', () => {

@@ -39,7 +39,7 @@ export interface ArtifactSummary {
   createdFrom: 'annotation' | 'config' | null;
   /** Manifest annotations (strings only). */
   annotations: Record<string, string>;
-  /** The config blob to fetch for the date: an image config, when no annotation has one. */
+  /** The config blob to fetch for the date: a container image's config, when no annotation has one. */
   configToRead: DescriptorInfo | null;
   recognition: Recognition;
 }
@@ -57,7 +57,9 @@ function configCreated(configBytes: Uint8Array | undefined): unknown {
   if (!configBytes || configBytes.length > MAX_SUMMARY_CONFIG_BYTES) return undefined;
   try {
     const config: unknown = JSON.parse(new TextDecoder().decode(configBytes));
-    return typeof config === 'object' && config !== null ? (config as { created?: unknown }).created : undefined;
+    return typeof config === 'object' && config !== null
+      ? (config as { created?: unknown }).created
+      : undefined;
   } catch {
     return undefined;
   }
@@ -84,6 +86,7 @@ export function summarizeArtifact(
   const wantsConfig =
     !fromAnnotation &&
     !options.configBytes &&
+    kind === 'image' &&
     config !== null &&
     IMAGE_CONFIGS.includes(config.mediaType) &&
     config.size !== null &&

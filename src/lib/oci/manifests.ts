@@ -196,11 +196,15 @@ export async function deleteManifest(
   });
   if (res.status === 405) {
     const e = await errorFromResponse(res, what);
-    throw new RegistryError('delete-refused', `${what} was refused: the registry does not allow deletes (HTTP 405).`, {
-      status: 405,
-      url: e.url,
-      detail: e.detail,
-    });
+    throw new RegistryError(
+      'delete-refused',
+      `${what} was refused: the registry does not allow deletes (HTTP 405).`,
+      {
+        status: 405,
+        url: e.url,
+        detail: e.detail,
+      },
+    );
   }
   await res.body?.cancel().catch(() => {});
 }
