@@ -78,9 +78,11 @@ export class TagTable {
   readonly reading = new Operation<number>(explainFor);
   readonly modeReading = new Operation<string>(explainFor);
 
-  // Bookkeeping, never rendered: configs by digest, shared by every tag that names them.
+  // Bookkeeping, never rendered: configs by digest, shared by every tag that names them; the tags being read.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private configs = new Map<string, Promise<Uint8Array | null>>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private pending = new Set<string>();
 
   /** Tags matching the filter (case-insensitive substring). */
   readonly filtered = $derived.by(() => {
@@ -183,6 +185,10 @@ export class TagTable {
 
   private async read(tags: string[]): Promise<void> {
     if (!tags.length || !this.host) return;
+    // A read already under way for these rows goes on: restarting it would send its requests again.
+    if (this.reading.running && tags.every((t) => this.pending.has(t))) return;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    this.pending = new Set(tags);
     await this.reading.run({ reference: this.name }, async (signal, progress) => {
       let done = 0;
       progress(0, tags.length);

@@ -132,7 +132,7 @@ export class BrowseState {
     if (!typed) return;
     let target: { host: string; repository: string };
     try {
-      target = repositoryOf(typed, this.host || hostOfOrEmpty(this.hostTyped));
+      target = repositoryOf(typed, hostOfOrEmpty(this.hostTyped) || this.host);
     } catch (e) {
       this.level = 'repo';
       void this.tags.listing.run({ reference: typed }, () => Promise.reject(e));
@@ -216,7 +216,7 @@ export class BrowseState {
     this.requested = keyOf({ level: 'repo', host, repository });
     this.level = 'repo';
     this.repositoryTyped = repository;
-    if (!this.host) this.host = host;
+    this.hostTyped = host;
     const same = this.tags.name === `${host}/${repository}`;
     const s = this.tags.listing.state;
     if (!reload && same && (s.status === 'done' || s.status === 'running')) return;
