@@ -232,6 +232,12 @@ test.describe('a repository of 40 tags of mixed kinds', () => {
     await expect(table.locator('tr[data-tag="v1.0.0"]')).toContainText('signature tag (unverified)');
     await table.getByRole('link', { name: 'v1.0.0', exact: true }).click();
     await expect(page.getByTestId('artifact-kind')).toHaveText('Kubewarden policy');
+    // And back from the Artifacts view to the table, which is still read: no request again.
+    const read = manifestGets(seen).length;
+    await page.getByRole('link', { name: `All tags of ${repo}` }).click();
+    await expect(page.getByTestId('tag-count')).toHaveText('(40)');
+    await expect(rows).toHaveCount(1);
+    expect(manifestGets(seen).length).toBe(read + 1); // the Artifacts view's own GET of v1.0.0
   });
 });
 
