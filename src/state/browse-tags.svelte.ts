@@ -17,6 +17,8 @@ import { Operation, type Subject } from './operation.svelte';
 export const PAGE_SIZES = [25, 50, 100] as const;
 /** Manifest requests in flight at once for one page. */
 const PARALLEL = 4;
+/** How long typing in the filter must pause before the rows it shows are read. */
+export const FILTER_PAUSE_MS = 200;
 
 export type TagSort = 'tag' | 'date' | 'size';
 
@@ -83,6 +85,7 @@ export class TagTable {
   private configs = new Map<string, Promise<Uint8Array | null>>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private pending = new Set<string>();
+  private filterTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Tags matching the filter (case-insensitive substring). */
   readonly filtered = $derived.by(() => {
@@ -97,11 +100,13 @@ export class TagTable {
       this.sort === 'date'
         ? (d: TagDetails | undefined) => (d?.status === 'done' ? d.summary.createdMs : null)
         : (d: TagDetails | undefined) => (d?.status === 'done' ? d.summary.size : null);
-    const rows = this.filtered.map((t): [string, TagDetails | undefined] => [t, this.details.get(t)]);
-    const known = rows.filter(([, d]) => d !== undefined);
-    const unknown = rows.filter(([, d]) => d === undefined);
+    // Only the rows read are sorted (a page or a few); the others keep tag order after them.
+    const known = this.filtered
+      .filter((t) => this.details.has(t))
+      .map((t): [string, TagDetails | undefined] => [t, this.details.get(t)]);
+    const unknown = this.filtered.filter((t) => !this.details.has(t));
     // Array.prototype.sort is stable: equal values keep tag order.
-    return [...known.sort(compareBy(value, this.descending)), ...unknown].map(([t]) => t);
+    return [...known.sort(compareBy(value, this.descending)).map(([t]) => t), ...unknown];
   });
 
   readonly pageCount = $derived(Math.max(1, Math.ceil(this.ordered.length / this.pageSize)));
@@ -146,10 +151,12 @@ export class TagTable {
     return this.open(this.host, this.repository);
   }
 
+  /** Filters as the user types; the rows are read once typing pauses, so each keystroke is not a page of requests. */
   setFilter(text: string): void {
     this.filter = text;
     this.page = 0;
-    void this.loadVisible();
+    clearTimeout(this.filterTimer);
+    this.filterTimer = setTimeout(() => void this.loadVisible(), FILTER_PAUSE_MS);
   }
 
   setSort(sort: TagSort): void {
@@ -270,6 +277,7 @@ export class TagTable {
 
   /** Cancels reads; the list and what was read stay for the next visit. */
   leave(): void {
+    clearTimeout(this.filterTimer);
     this.listing.cancel();
     this.reading.cancel();
     this.modeReading.cancel();
