@@ -5,7 +5,6 @@
 // 100,000 tags rendered one page at a time. Requests are counted with page.on('request').
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Request } from '@playwright/test';
@@ -13,6 +12,7 @@ import { annotate, buildPolicyArtifact, pushPolicy, readMetadata } from '../../s
 import { createRegistryClient, type BuiltArtifact } from '../../src/lib/oci';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { noAuthConfig, startRegistry } from '../../scripts/lib/registry.mjs';
+import { startHugeRegistry, type HugeRegistry } from '../fixtures/huge-registry';
 import { mixedRepository, policyModule, type MixedTag } from '../fixtures/mixed-repo';
 import { test, expect, corpusPath, openFile, FIXTURES, ROOT } from './helpers';
 import { gotoRegistry, hostOf, push, regs, SAFE_LABELS, skopeoRaw, type Reg } from './registry-helpers';
@@ -437,46 +437,15 @@ test('two versions of a corpus policy annotated differently, compared from the t
 });
 
 test.describe('100,000 tags', () => {
-  let server: Server;
-  let host = '';
+  let huge: HugeRegistry;
   test.beforeAll(async () => {
-    const tags = JSON.stringify({ tags: Array.from({ length: 100_000 }, (_, i) => `build-${i}`) });
-    const manifest = JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: {
-        mediaType: 'application/vnd.wasm.config.v1+json',
-        digest: `sha256:${'4'.repeat(64)}`,
-        size: 2,
-      },
-      layers: [
-        {
-          mediaType: 'application/vnd.wasm.content.layer.v1+wasm',
-          digest: `sha256:${'5'.repeat(64)}`,
-          size: 1000,
-        },
-      ],
-    });
-    const cors = {
-      'access-control-allow-origin': '*',
-      'access-control-allow-headers': 'Accept, Authorization',
-    };
-    server = createServer((req, res) => {
-      if (req.method === 'OPTIONS') return res.writeHead(204, cors).end();
-      if (req.url?.includes('/tags/list'))
-        return res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(tags);
-      res
-        .writeHead(200, { ...cors, 'content-type': 'application/vnd.oci.image.manifest.v1+json' })
-        .end(manifest);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    host = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    huge = await startHugeRegistry(100_000);
   });
-  test.afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  test.afterAll(() => huge.close());
 
   test('render one page of rows and read one manifest per row shown', async ({ page, problems: _ }) => {
     const seen = record(page);
-    await page.goto(`/#/repo/${host}/huge/repo`);
+    await page.goto(`/#/repo/${huge.host}/huge/repo`);
     await expect(page.getByTestId('tag-count')).toHaveText('(100000)', { timeout: 30_000 });
     const rows = page.getByTestId('tag-row');
     await expect(rows).toHaveCount(25);

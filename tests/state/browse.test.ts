@@ -1,7 +1,6 @@
 // The Browse state against the real test registries: how many requests a tag page sends (one manifest GET per row
 // on screen, none for rows off screen, none again for rows already read), catalog pages, a refused catalog, deletes
 // by digest with every tag named, a registry that refuses deletes, 100,000 tags, and a bare repository link.
-import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { FILTER_PAUSE_MS } from '../../src/state/browse-tags.svelte';
 import { connections } from '../../src/state/connections.svelte';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { noAuthConfig, startRegistry } from '../../scripts/lib/registry.mjs';
+import { startHugeRegistry, type HugeRegistry } from '../fixtures/huge-registry';
 import { mixedRepository, type MixedTag } from '../fixtures/mixed-repo';
 import { syntheticPolicy } from '../unit/oci-helpers';
 import { hostOf, matching, registries, requests, unique } from './helpers';
@@ -244,45 +244,25 @@ describe.skipIf(!registries)('browse state', () => {
   });
 
   describe('100,000 tags', () => {
-    let server: Server;
-    let big = '';
-    const served: string[] = [];
+    let huge: HugeRegistry;
     beforeAll(async () => {
-      const tags = Array.from({ length: 100_000 }, (_, i) => `build-${i}`);
-      server = createServer((req, res) => {
-        served.push(req.url ?? '');
-        if (req.url?.includes('/tags/list'))
-          return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tags }));
-        const m = JSON.stringify({
-          schemaVersion: 2,
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          config: {
-            mediaType: 'application/vnd.wasm.config.v1+json',
-            digest: `sha256:${'4'.repeat(64)}`,
-            size: 2,
-          },
-          layers: [],
-        });
-        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(m);
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      big = `127.0.0.1:${(server.address() as { port: number }).port}`;
+      huge = await startHugeRegistry(100_000);
     });
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+    afterAll(() => huge.close());
 
     it('lists them all and reads one page of manifests', async () => {
       t.pageSize = 25;
-      await browse.openRepository(big, 'huge/repo');
+      await browse.openRepository(huge.host, 'huge/repo');
       expect(t.tags).toHaveLength(100_000);
       expect(t.visible).toHaveLength(25);
-      expect(served.filter((u) => u.includes('/manifests/'))).toHaveLength(25);
+      expect(huge.served.filter((u) => u.includes('/manifests/'))).toHaveLength(25);
       // Typed a key at a time: only the rows of the final text are read, once typing pauses.
       const typed = 'build-9999';
       for (let i = 1; i <= typed.length; i++) t.setFilter(typed.slice(0, i));
       await settle();
       expect(t.filtered.length).toBe(11); // build-9999 and build-99990…99999
       expect(t.visible.every((tag) => t.details.get(tag)?.status === 'done')).toBe(true);
-      expect(served.filter((u) => u.includes('/manifests/'))).toHaveLength(25 + 11);
+      expect(huge.served.filter((u) => u.includes('/manifests/'))).toHaveLength(25 + 11);
     });
   });
 });
