@@ -104,6 +104,18 @@ export class BrowseState {
     return s.status === 'error' && !!s.error && CATALOG_REFUSALS.includes(s.error.code);
   }
 
+  /** The registry and repository of what is on screen, for the path links above it. */
+  get location(): { host: string; repository: string | null } {
+    if (this.level === 'registry') return { host: this.host, repository: null };
+    if (this.level === 'repo') return { host: this.tags.host, repository: this.tags.repository };
+    try {
+      const left = parseReference(this.diffLeft);
+      return { host: left.registry, repository: left.repository };
+    } catch {
+      return { host: '', repository: null };
+    }
+  }
+
   /** Registries to suggest for the host field: the ones added, and the local default. */
   get knownHosts(): string[] {
     const hosts = connections.registries.map((r) => r.host);
@@ -232,6 +244,8 @@ export class BrowseState {
     const same = left === this.diffLeft && right === this.diffRight;
     this.diffLeft = left;
     this.diffRight = right;
+    const { host, repository } = this.location;
+    if (host) [this.hostTyped, this.repositoryTyped] = [host, repository ?? ''];
     if (!reload && same && this.comparison.state.status === 'done') return;
     this.compareFailedOn = '';
     await this.comparison.run({ reference: `${left}..${right}` }, async (signal, progress) => {
