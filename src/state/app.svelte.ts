@@ -14,8 +14,11 @@ appDocument.onOpened = (doc) => {
   else void recents.recordFile(doc.name, doc.sha256, doc.bytes);
 };
 
-// A `#/ref/…` address (link, Back/Forward, fresh load) opens that reference; the artifacts code loads only then.
+// A `#/ref/…` address (link, Back/Forward, fresh load) opens that reference, and `#/registry/…`, `#/repo/…` and
+// `#/diff/…` open that level of the Browse view; the artifacts and browse code load only then.
 router.onRoute((route) => {
   const ref = route.ref;
   if (ref) void import('./artifacts.svelte').then(({ artifacts }) => artifacts.openFromRoute(ref));
+  const target = route.browse;
+  if (target) void import('./browse.svelte').then(({ browse }) => browse.openFromRoute(target));
 });

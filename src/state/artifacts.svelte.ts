@@ -24,7 +24,13 @@ import {
   type YamlDocument,
 } from '../lib/artifacts';
 import type { ContentSource } from '../lib/layout';
-import { parseReference, pushArtifact, type FetchedManifest, type Reference } from '../lib/oci';
+import {
+  namesTagOrDigest,
+  parseReference,
+  pushArtifact,
+  type FetchedManifest,
+  type Reference,
+} from '../lib/oci';
 import { appDocument, router } from './app.svelte';
 import { connections } from './connections.svelte';
 import { describeFailure } from './failures';
@@ -116,6 +122,7 @@ export class ArtifactsState {
     this.requested = wanted;
     this.typed = wanted;
     this.blob.cancel();
+    if (this.showTagsInstead(wanted)) return;
     await this.opening.run({ reference: wanted }, async (signal) => {
       const reference = parseReference(wanted);
       // A digest the open layout holds is read from it: the same bytes, and no network needed.
@@ -134,6 +141,27 @@ export class ArtifactsState {
     });
   }
 
+  /**
+   * A repository without a tag or digest is a request to see its tags, not its `latest` (which may not exist): the
+   * Browse view opens them, in place of this address so that Back does not land here again.
+   */
+  private showTagsInstead(text: string): boolean {
+    let ref: Reference;
+    try {
+      if (namesTagOrDigest(text)) return false;
+      ref = parseReference(text);
+    } catch {
+      return false; // Invalid text: opening it explains what is wrong.
+    }
+    this.opening.cancel();
+    const target = { level: 'repo' as const, host: ref.registry, repository: ref.repository };
+    router.navigate({ view: 'browse', ref: null, browse: target }, { replace: true });
+    void import('./browse.svelte').then(({ browse }) =>
+      browse.openRepository(target.host, target.repository),
+    );
+    return true;
+  }
+
   /** A route `#/ref/<text>` arrived (a link, Back/Forward, a fresh load): open it unless it is what was asked last. */
   openFromRoute(text: string): void {
     if (text.trim() !== this.requested) void this.open(text);
@@ -144,7 +172,7 @@ export class ArtifactsState {
     const text = this.typed.trim();
     if (!text) return;
     void this.open(text, { reload: text === this.requested });
-    router.go('artifacts', text);
+    if (router.route.view === 'artifacts') router.go('artifacts', text);
   }
 
   /** `registry/repository@digest` of a child, for links that can be shared. */

@@ -90,6 +90,22 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('artifact-kind')).toHaveText('Kubewarden policy');
     await check('Artifacts');
 
+    // Browse: a repository's tags, the delete confirmation, the catalog, and a comparison.
+    const repo = ref.replace(/:v1$/, '');
+    await page.goto(`/#/repo/${repo}`);
+    await expect(page.locator('tr[data-tag="v1"] .badge')).toHaveText('Kubewarden');
+    await check('Browse (tags)');
+    await page.getByRole('button', { name: 'Delete v1', exact: true }).click();
+    await expect(page.getByRole('alertdialog')).toBeVisible();
+    await check('Browse (delete confirmation)');
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    await page.goto(`/#/registry/${repo.split('/')[0]}`);
+    await expect(page.getByRole('list', { name: 'Repositories' })).toBeVisible();
+    await check('Browse (catalog)');
+    await page.goto(`/#/diff/${ref}..${ref}`);
+    await expect(page.getByTestId('diff-identical')).toBeVisible({ timeout: 30_000 });
+    await check('Browse (comparison)');
+
     if (minor.length) {
       info.annotations.push({ type: 'axe (moderate/minor)', description: minor.join('\n') });
       console.log(`axe, ${theme}, not failing:\n  ${minor.join('\n  ')}`);

@@ -1,4 +1,4 @@
-/** Public names of the artifacts library: kind recognition, YAML documents, tar/gzip, Kyverno and Flux layouts. */
+/** Public names of the artifacts library: kind recognition, tag-list summaries, YAML documents, tar/gzip, Kyverno and Flux layouts. */
 export { ArtifactError, throwIfAborted, type ArtifactErrorCode } from './errors';
 export { MT, WASM_LAYER_TYPES, viewForMediaType, type BlobView } from './media-types';
 export {
@@ -9,6 +9,13 @@ export {
   type ManifestForm,
   type Recognition,
 } from './recognize';
+export {
+  summarizeArtifact,
+  KIND_BADGES,
+  KEY_CREATED,
+  MAX_SUMMARY_CONFIG_BYTES,
+  type ArtifactSummary,
+} from './summary';
 export {
   splitYamlDocuments,
   checkKyvernoPolicy,

@@ -63,4 +63,15 @@ export {
   type PolicyPushResult,
   type PolicyPullResult,
 } from './policy-artifact';
+export {
+  diffPolicies,
+  compareLists,
+  ruleText,
+  type PolicyDiff,
+  type PolicySide,
+  type ValueChange,
+  type ListChange,
+  type AnnotationChange,
+  type SectionSize,
+} from './policy-diff';
 export { METADATA_EXPLANATIONS } from './explain';

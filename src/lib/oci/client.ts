@@ -2,10 +2,17 @@
 import { Authenticator, type AuthMode, type Credentials } from './auth';
 import { getBlob, uploadBlob, type ProgressFn, type UploadOptions, type UploadResult } from './blobs';
 import { RegistryError } from './errors';
-import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests';
+import { deleteManifest, getManifest, headManifest, putManifest, type FetchedManifest } from './manifests';
 import type { Descriptor } from './media-types';
 import { defaultBaseUrl, parseReference, type Reference } from './reference';
-import { listReferrers, listTagsPaged, type ReferrersMode, type ReferrersResult } from './listing';
+import {
+  listPage,
+  listReferrers,
+  listTagsPaged,
+  type ListPage,
+  type ReferrersMode,
+  type ReferrersResult,
+} from './listing';
 import { findSignatures, type SignatureReport } from './signatures';
 import { Transport } from './transport';
 
@@ -108,6 +115,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
       const r = asRef(ref);
       return putManifest(transportFor(r), r.repository, target(r), bytes, mediaType, signal);
     },
+    /** DELETE by digest (never by tag); every tag pointing at the digest goes with it. */
+    deleteManifest: (ref: RefInput, digest: string, signal?: AbortSignal): Promise<void> => {
+      const r = asRef(ref);
+      return deleteManifest(transportFor(r), r.repository, digest, signal);
+    },
     getBlob: (
       ref: RefInput,
       descriptor: Pick<Descriptor, 'digest' | 'size'>,
@@ -140,6 +152,22 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
       listTagsPaged(
         transportFor(ref ? asRef(ref) : undefined),
         '/v2/_catalog?n=100',
+        'repositories',
+        ['registry:catalog:*'],
+        signal,
+      ),
+    /**
+     * One page of /v2/_catalog: `n` names (distribution accepts 1 to 1000) after the start, or the page at `next` (a
+     * URL from the previous page's `Link`). For a browser that loads pages as the user asks for them.
+     */
+    catalogPage: (
+      ref: RefInput | undefined,
+      { n = 100, next }: { n?: number; next?: string | null } = {},
+      signal?: AbortSignal,
+    ): Promise<ListPage> =>
+      listPage(
+        transportFor(ref ? asRef(ref) : undefined),
+        next ?? `/v2/_catalog?n=${Math.max(1, Math.min(1000, Math.floor(n)))}`,
         'repositories',
         ['registry:catalog:*'],
         signal,

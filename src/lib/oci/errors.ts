@@ -18,6 +18,7 @@ export type RegistryErrorCode =
   | 'invalid-manifest'
   | 'bad-response'
   | 'push-refused'
+  | 'delete-refused'
   | 'aborted';
 
 /** One entry of a registry's `{"errors":[…]}` body (DS "Error Codes"), shown verbatim. */

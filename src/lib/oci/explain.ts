@@ -92,6 +92,12 @@ export const REGISTRY_EXPLANATIONS: ExplanationTable<RegistryErrorCode> = {
     explanation: 'This policy cannot be pushed as it is.',
     fix: 'Annotate it first (Annotate view), or choose "Push anyway" where kwctl allows it.',
   },
+  'delete-refused': {
+    title: 'This registry does not allow deletes',
+    explanation:
+      'The registry answered 405: deleting manifests is switched off. distribution refuses deletes unless its storage allows them, and many hosted registries delete only through their own web interface.',
+    fix: 'On distribution, set `storage: { delete: { enabled: true } }` in config.yml and restart it (run its garbage collector to free the space); on a hosted registry, delete the tag in its web interface.',
+  },
   aborted: {
     title: 'Cancelled',
     explanation: 'The operation was cancelled before it finished.',

@@ -6,6 +6,7 @@ export {
   isLoopbackHost,
   defaultBaseUrl,
   immutableReference,
+  namesTagOrDigest,
   type Reference,
 } from './reference';
 export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './client';
@@ -21,7 +22,7 @@ export {
   type UploadOptions,
 } from './blobs';
 export type { FetchedManifest } from './manifests';
-export type { ReferrersResult, ReferrersMode } from './listing';
+export type { ReferrersResult, ReferrersMode, ListPage } from './listing';
 export { NO_SIGNATURES, type SignatureReport } from './signatures';
 export {
   pushArtifact,

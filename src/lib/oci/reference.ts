@@ -120,3 +120,14 @@ export function defaultBaseUrl(ref: Reference): string {
 export function immutableReference(ref: Reference, digest: string): string {
   return `${ref.registry}/${ref.repository}@${digest}`;
 }
+
+/**
+ * True when `text` names a tag or a digest itself, false when parseReference() would fill in `latest`: a bare
+ * repository is a request to see its tags, not its `latest`. Throws like parseReference() on invalid text.
+ */
+export function namesTagOrDigest(text: string): boolean {
+  const ref = parseReference(text);
+  if (ref.digest || ref.tag !== 'latest') return true;
+  // The grammar only starts a tag after the last `/`, so `latest` was typed exactly when that segment ends with it.
+  return /:latest$/.test(text.trim().split('/').pop() ?? '');
+}
