@@ -13,7 +13,6 @@ import {
   type ReferrersMode,
   type ReferrersResult,
 } from './listing';
-import { findSignatures, type SignatureReport } from './signatures';
 import { Transport } from './transport';
 
 export interface RegistryClientOptions {
@@ -180,11 +179,6 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     ): Promise<ReferrersResult> => {
       const r = asRef(ref);
       return listReferrers(transportFor(r), r.repository, digest, { mode: options.referrersMode, ...o });
-    },
-    /** Cosign `.sig` tag and signature referrers of `digest`, with kwctl's texts. */
-    findSignatures: (ref: RefInput, digest: string, signal?: AbortSignal): Promise<SignatureReport> => {
-      const r = asRef(ref);
-      return findSignatures(transportFor(r), r.repository, digest, signal, options.referrersMode);
     },
   };
 }

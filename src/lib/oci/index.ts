@@ -23,7 +23,6 @@ export {
 } from './blobs';
 export type { FetchedManifest } from './manifests';
 export type { ReferrersResult, ReferrersMode, ListPage } from './listing';
-export { NO_SIGNATURES, type SignatureReport } from './signatures';
 export {
   pushArtifact,
   pullArtifact,

@@ -4,7 +4,6 @@
  * verification config, policy-server's decision. Pure over plain data (fetched bytes, texts the user gave), so it
  * runs in a Web Worker — WebCrypto verification blocks Chromium's main thread — and again whenever the inputs change.
  */
-import { NO_SIGNATURES } from '../oci';
 import { parseBundle } from './bundle';
 import { readBundleSignature, readCosignSignatures, signedByKey, type SignatureRecord } from './cosign';
 import { digest, toHex } from './bytes';
@@ -15,6 +14,9 @@ import { publicGoodTrustedRoot } from './public-good';
 import { parseTrustedRoot, type TrustedRoot } from './trusted-root';
 import { parseVerificationConfig, type VerificationConfig } from './verification-config';
 import { verifyBundle } from './verify-bundle';
+
+/** kwctl inspect's words when a policy has no signatures (crates/kwctl/src/inspect.rs). */
+export const NO_SIGNATURES = 'No sigstore signatures found';
 
 /** What was fetched from a registry for one manifest (see src/state/signature-lookup.ts); plain, cloneable data. */
 export interface FetchedSignatures {
