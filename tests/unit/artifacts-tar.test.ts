@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { concat } from '../../src/lib/common';
 import {
   ArtifactError,
   displayName,
@@ -37,16 +38,6 @@ function rawEntry(name: string, data: Uint8Array, type = '0', size = data.length
   const out = new Uint8Array(512 + padded.length);
   out.set(h);
   out.set(padded, 512);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

@@ -1,4 +1,5 @@
 /** A deterministic tar writer: sorted entries, mtime 0, uid/gid 0, fixed modes, no owner names. */
+import { concat } from '../common';
 import { ArtifactError } from './errors';
 import { nameHazards } from './tar-names';
 
@@ -144,12 +145,5 @@ export function writeTar(files: readonly TarInputFile[]): Uint8Array<ArrayBuffer
     if (bytes.length > 0) parts.push(...padded(bytes));
   }
   parts.push(tarEnd());
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(...parts);
 }
