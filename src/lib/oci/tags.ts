@@ -42,14 +42,52 @@ export function sortTags(tags: readonly string[]): string[] {
   });
 }
 
-/** The `rel="next"` target of a Link header, or null. Handles several links and parameters in any order. */
+/**
+ * The `rel="next"` target of a Link header, or null. Handles several links and parameters in any order. One pass
+ * over the header (RFC 8288 link-values separated by commas outside quotes): a registry's header is untrusted,
+ * and a regex retried from every `<` takes quadratic time on a header of many `<`.
+ */
 export function nextLink(header: string | null): string | null {
   if (!header) return null;
-  const re = /<([^>]*)>((?:\s*;\s*[^;,]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g;
-  for (let m = re.exec(header); m; m = re.exec(header)) {
-    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))/i.exec(m[2]);
-    const value = (rel?.[1] ?? rel?.[2] ?? '').split(/\s+/);
-    if (value.includes('next')) return m[1];
+  let at = 0;
+  for (;;) {
+    const open = header.indexOf('<', at);
+    if (open < 0) return null;
+    const close = header.indexOf('>', open + 1);
+    // No `>` after this `<` means none after any later `<` either.
+    if (close < 0) return null;
+    let end = close + 1;
+    let quoted = false;
+    for (; end < header.length; end++) {
+      const c = header.charCodeAt(end);
+      if (c === 34 /* " */) quoted = !quoted;
+      else if (c === 44 /* , */ && !quoted) break;
+    }
+    if (relIsNext(header.slice(close + 1, end))) return header.slice(open + 1, close);
+    at = end;
   }
-  return null;
+}
+
+/** Whether the parameters of one link-value (`; rel="next"; title=x`) have `next` among their rel values. */
+function relIsNext(params: string): boolean {
+  // Parameters follow a ";": whatever stands before the first one is not a parameter.
+  let from = params.indexOf(';') + 1;
+  if (from === 0) return false;
+  let quoted = false;
+  for (let i = from; i <= params.length; i++) {
+    const c = params.charCodeAt(i);
+    if (c === 34 /* " */) quoted = !quoted;
+    if (i < params.length && (quoted || c !== 59) /* ; */) continue;
+    const param = params.slice(from, i);
+    from = i + 1;
+    const eq = param.indexOf('=');
+    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'rel') continue;
+    // The first rel parameter counts (RFC 8288 §3.3); quotes around the value are optional.
+    const value = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"|"$/g, '');
+    return value.split(/\s+/).includes('next');
+  }
+  return false;
 }

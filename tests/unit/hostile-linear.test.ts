@@ -1,0 +1,57 @@
+// Hostile input at scale (issue 19): every parser of untrusted text or bytes stays linear (or n log n). Each test
+// doubles the input and checks the time does not more than roughly double (see ./doubling.ts: a ratio in one run).
+import { describe, expect, it } from 'vitest';
+import { nextLink, parseWwwAuthenticate } from '../../src/lib/oci';
+import { splitYamlDocuments } from '../../src/lib/artifacts';
+import { expectLinear } from './doubling';
+
+describe('Link headers', () => {
+  it('reads rel="next" as before: several links, parameters in any order, quoted commas and semicolons', () => {
+    // RFC 8288 §3: link-values are separated by commas, parameters by semicolons, and both may sit in quotes.
+    expect(nextLink('<a>; title="x, y; rel=next"; rel="prev", <b>; rel="prev next"')).toBe('b');
+    expect(nextLink('<a>; REL = next')).toBe('a');
+    expect(nextLink('<a>; rel=prev; rel=next')).toBeNull(); // only the first rel counts (RFC 8288 §3.3)
+    expect(nextLink('<<<<')).toBeNull();
+    expect(nextLink('<a> rel=next')).toBeNull();
+  });
+
+  it('is linear in a header of many "<" with no ">" (was quadratic: 200,000 took 16 s)', () => {
+    expectLinear((n) => '<'.repeat(n), nextLink, 100_000);
+    expectLinear((n) => '<x>;'.repeat(n) + ' rel=next', nextLink, 50_000);
+    expectLinear((n) => '<x>; rel=prev, '.repeat(n), nextLink, 50_000);
+    expectLinear((n) => '<x>; title="' + ';'.repeat(n), nextLink, 100_000);
+  });
+});
+
+describe('WWW-Authenticate', () => {
+  it('reads at most 32 challenges of 32 parameters (real headers have one or two)', () => {
+    expect(parseWwwAuthenticate('a '.repeat(10_000))).toHaveLength(32);
+    const params = Array.from({ length: 100 }, (_, i) => `p${i}=x`).join(',');
+    expect(Object.keys(parseWwwAuthenticate(`Bearer ${params}`)[0]!.params)).toHaveLength(32);
+  });
+
+  it('is linear in long and repetitive challenges', () => {
+    expectLinear((n) => 'Bearer ' + 'realm="x",'.repeat(n), parseWwwAuthenticate, 20_000);
+    expectLinear((n) => 'Bearer ' + '\u0001'.repeat(n), parseWwwAuthenticate, 20_000);
+    expectLinear((n) => 'Bearer realm="' + '\\"'.repeat(n), parseWwwAuthenticate, 20_000);
+    expectLinear((n) => 'a '.repeat(n), parseWwwAuthenticate, 20_000);
+  });
+});
+
+describe('multi-document YAML', () => {
+  const policies = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p${i}\nspec:\n  rules: []\n`,
+    ).join('---\n');
+
+  it('numbers lines right after a single pass', () => {
+    const docs = splitYamlDocuments(policies(5));
+    expect(docs.map((d) => d.line)).toEqual([1, 8, 15, 22, 29]);
+  });
+
+  it('splits many documents in linear time (8,000 documents took 10.6 s: each line number rescanned the file)', () => {
+    expectLinear(policies, splitYamlDocuments, 2500);
+  });
+});
