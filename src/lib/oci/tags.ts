@@ -22,24 +22,25 @@ function comparePre(a: string | undefined, b: string | undefined): number {
 
 /**
  * Sorts tags newest first: semver tags (with or without `v`) by version, descending, then `latest`, then the
- * other tags alphabetically. Cosign `sha256-….sig/.att/.sbom` tags go last. Returns a new array.
+ * other tags alphabetically. Cosign `sha256-….sig/.att/.sbom` tags go last. Returns a new array. Each tag is read
+ * once before sorting (a registry may list 100,000), not once per comparison.
  */
 export function sortTags(tags: readonly string[]): string[] {
-  const rank = (t: string) =>
-    SEMVER.test(t) ? 0 : t === 'latest' ? 1 : /^sha256-[0-9a-f]{64}/.test(t) ? 3 : 2;
-  return [...tags].sort((a, b) => {
-    const ra = rank(a);
-    const rb = rank(b);
-    if (ra !== rb) return ra - rb;
-    if (ra === 0) {
-      const ma = SEMVER.exec(a)!;
-      const mb = SEMVER.exec(b)!;
-      for (let i = 1; i <= 3; i++) if (Number(ma[i]) !== Number(mb[i])) return Number(mb[i]) - Number(ma[i]);
-      const c = comparePre(mb[4], ma[4]);
-      return c !== 0 ? c : a < b ? -1 : a > b ? 1 : 0;
-    }
-    return a < b ? -1 : a > b ? 1 : 0;
+  const keyed = tags.map((t) => {
+    const m = SEMVER.exec(t);
+    const rank = m ? 0 : t === 'latest' ? 1 : /^sha256-[0-9a-f]{64}/.test(t) ? 3 : 2;
+    return { t, rank, v: m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null, pre: m?.[4] };
   });
+  keyed.sort((a, b) => {
+    if (a.rank !== b.rank) return a.rank - b.rank;
+    if (a.v && b.v) {
+      for (let i = 0; i < 3; i++) if (a.v[i] !== b.v[i]) return b.v[i]! - a.v[i]!;
+      const c = comparePre(b.pre, a.pre);
+      if (c !== 0) return c;
+    }
+    return a.t < b.t ? -1 : a.t > b.t ? 1 : 0;
+  });
+  return keyed.map((k) => k.t);
 }
 
 /**
