@@ -22,6 +22,13 @@ export default defineConfig({
           setupFiles: ['tests/state/setup.ts'],
         },
       },
+      {
+        // Components mounted with Svelte's client runtime in happy-dom: keyed-each checks (each_key_duplicate)
+        // exist only there, so server rendering could not show a duplicate key breaking a list.
+        extends: true,
+        resolve: { conditions: ['browser'] },
+        test: { name: 'components', include: ['tests/components/**/*.test.ts'], environment: 'happy-dom' },
+      },
     ],
   },
 });
