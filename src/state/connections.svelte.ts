@@ -246,8 +246,8 @@ export class Connections {
       const code =
         diagnosis.code === 'cors-missing' || diagnosis.code === 'preflight-failed'
           ? 'cors'
-          : diagnosis.code === 'mixed-content'
-            ? 'mixed-content'
+          : diagnosis.code === 'mixed-content' || diagnosis.code === 'redirect-failed'
+            ? diagnosis.code
             : failure.code;
       // The diagnosis names the exact cause, so its words replace the code's general ones.
       const { title, explanation, fix } = diagnosis;
