@@ -4,3 +4,4 @@ export { formatBytes, formatOffset } from './format';
 export { hexDump } from './hex';
 export { MT, MANIFEST_MEDIA_TYPES, EMPTY_CONFIG_DIGEST, isIndexType } from './media-types';
 export type { Explanation, ExplanationTable } from './explanation';
+export { parseCsp, workerCspProblem } from './csp';
