@@ -7,7 +7,10 @@ export {
   saveRegistry,
   forgetRegistry,
   forgetAllRegistries,
+  loadVault,
+  saveVault,
   REGISTRIES_DB,
   type SavedRegistry,
 } from './credentials';
 export { saveDraft, loadDraft, discardDraft, DRAFTS_DATABASE, type Draft } from './drafts';
+export { createVault, unlockVault, PBKDF2_ITERATIONS, type VaultRecord } from './vault';
