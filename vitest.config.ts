@@ -11,7 +11,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'tests/fuzz/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
       {
         extends: true,
         resolve: { conditions: ['browser'] },

@@ -1,6 +1,7 @@
 /** Splits multi-document YAML and lists each document's kind, name and apiVersion; checks Kyverno policies. */
 import { parseAllDocuments } from 'yaml';
 import { ArtifactError } from './errors';
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../common';
 
 /** Largest YAML text accepted: policy files are kilobytes, and the parser's memory grows with the input. */
 export const MAX_YAML_BYTES = 8 * 1024 * 1024;
@@ -52,6 +53,13 @@ function lineCounter(text: string): (offset: number) => number {
 export function splitYamlDocuments(text: string): YamlDocument[] {
   if (text.length > MAX_YAML_BYTES)
     throw new ArtifactError('too-large', `YAML text of ${text.length} characters exceeds ${MAX_YAML_BYTES}`);
+  const deepAt = yamlTooDeepAt(text);
+  if (deepAt !== null)
+    throw new ArtifactError(
+      'bad-yaml',
+      `The YAML nests deeper than ${MAX_YAML_DEPTH} levels`,
+      `line ${deepAt}`,
+    );
   const out: YamlDocument[] = [];
   const lineAt = lineCounter(text);
   for (const doc of parseAllDocuments(text, { prettyErrors: true })) {

@@ -5,3 +5,4 @@ export { hexDump } from './hex';
 export { MT, MANIFEST_MEDIA_TYPES, EMPTY_CONFIG_DIGEST, isIndexType } from './media-types';
 export type { Explanation, ExplanationTable } from './explanation';
 export { parseCsp, workerCspProblem } from './csp';
+export { yamlTooDeepAt, MAX_YAML_DEPTH } from './yaml-depth';

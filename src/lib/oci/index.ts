@@ -38,6 +38,7 @@ export {
   MANIFEST_ACCEPT,
   MAX_MANIFEST_BYTES,
   canonicalJson,
+  manifestProblem,
   type Descriptor,
   type Manifest,
 } from './media-types';
