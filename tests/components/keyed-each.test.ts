@@ -217,3 +217,20 @@ describe('list components render duplicate data in full', () => {
     expect(root.textContent).toContain('Showing 200 of 10,000 annotations.');
   });
 });
+
+describe('markdown that nests past what marked can take', () => {
+  it('is shown as plain text instead of breaking the view', async () => {
+    const { default: Markdown } = await import('../../src/ui/common/Markdown.svelte');
+    // marked overflows the stack on 3,000 "> " and takes seconds on 300 nested list levels.
+    const quotes = `${'> '.repeat(3000)}deep`;
+    const lists = Array.from({ length: 300 }, (_, i) => `${' '.repeat(i * 2)}- x`).join('\n');
+    for (const text of [quotes, lists]) {
+      const root = render(Markdown, { text, label: 'Usage' });
+      expect(root.textContent).toContain('nests too deeply to render as markdown');
+      expect(root.querySelector('pre')!.textContent).toBe(text);
+    }
+    const ok = render(Markdown, { text: '> quoted\n\n- a\n  - b', label: 'Usage' });
+    expect(ok.textContent).not.toContain('nests too deeply');
+    expect(ok.querySelector('pre')).toBeNull();
+  });
+});
