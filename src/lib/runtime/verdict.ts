@@ -58,45 +58,24 @@ function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/**
- * A JSON patch turning `from` into `to`: objects are compared key by key, arrays index by index when the length is
- * equal. The mutated object comes from the policy, so its depth is untrusted: an explicit stack instead of
- * recursion, and each value is visited once (no JSON.stringify of every subtree on the way down).
- */
+/** A JSON patch turning `from` into `to`: objects are compared key by key, arrays index by index when the length is equal. */
 export function diffJson(from: unknown, to: unknown, path = ''): PatchOperation[] {
-  const ops: PatchOperation[] = [];
-  // Work in the order the recursive definition gives: a frame is a pair to compare, or an op ready to emit.
-  const stack: ({ from: unknown; to: unknown; path: string } | { op: PatchOperation })[] = [
-    { from, to, path },
-  ];
-  while (stack.length > 0) {
-    const f = stack.pop()!;
-    if ('op' in f) {
-      ops.push(f.op);
-      continue;
+  if (JSON.stringify(from) === JSON.stringify(to)) return [];
+  if (isRecord(from) && isRecord(to)) {
+    const ops: PatchOperation[] = [];
+    for (const k of Object.keys(from))
+      if (!Object.hasOwn(to, k)) ops.push({ op: 'remove', path: `${path}/${escapePointer(k)}` });
+    for (const k of Object.keys(to)) {
+      const p = `${path}/${escapePointer(k)}`;
+      if (!Object.hasOwn(from, k)) ops.push({ op: 'add', path: p, value: to[k] });
+      else ops.push(...diffJson(from[k], to[k], p));
     }
-    const { from: a, to: b, path: p } = f;
-    if (isRecord(a) && isRecord(b)) {
-      for (const k of Object.keys(a))
-        if (!Object.hasOwn(b, k)) ops.push({ op: 'remove', path: `${p}/${escapePointer(k)}` });
-      const keys = Object.keys(b);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const k = keys[i]!;
-        const kp = `${p}/${escapePointer(k)}`;
-        stack.push(
-          Object.hasOwn(a, k)
-            ? { from: a[k], to: b[k], path: kp }
-            : { op: { op: 'add', path: kp, value: b[k] } },
-        );
-      }
-    } else if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-      for (let i = a.length - 1; i >= 0; i--) stack.push({ from: a[i], to: b[i], path: `${p}/${i}` });
-    } else if (a !== b || (typeof a === 'object' && a !== null)) {
-      // Scalars that differ, or containers of different kinds or lengths.
-      ops.push({ op: 'replace', path: p, value: b });
-    }
+    return ops;
   }
-  return ops;
+  if (Array.isArray(from) && Array.isArray(to) && from.length === to.length)
+    return from.flatMap((x, i) => diffJson(x, to[i], `${path}/${i}`));
+  if (path === '') return [{ op: 'replace', path: '', value: to }];
+  return [{ op: 'replace', path, value: to }];
 }
 
 function clip(v: unknown): string {
