@@ -2,7 +2,8 @@
 // doubles the input and checks the time does not more than roughly double (see ./doubling.ts: a ratio in one run).
 import { describe, expect, it } from 'vitest';
 import { nextLink, parseWwwAuthenticate, sortTags } from '../../src/lib/oci';
-import { splitYamlDocuments } from '../../src/lib/artifacts';
+import { readTar, splitYamlDocuments, writeTar } from '../../src/lib/artifacts';
+import { decodeCustomSections, encodeCustomSection, encodeU32, parseWasm } from '../../src/lib/wasm';
 import { expectLinear } from './doubling';
 
 describe('Link headers', () => {
@@ -64,5 +65,47 @@ describe('multi-document YAML', () => {
 
   it('splits many documents in linear time (8,000 documents took 10.6 s: each line number rescanned the file)', () => {
     expectLinear(policies, splitYamlDocuments, 1200);
+  });
+});
+
+describe('binary parsers', () => {
+  const header = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
+  const concat = (parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) (out.set(p, at), (at += p.length));
+    return out;
+  };
+
+  it('walks a module of many sections in linear time', () => {
+    const sections = (n: number) =>
+      concat([
+        new Uint8Array(header),
+        ...Array.from({ length: n }, (_, i) => encodeCustomSection(`s${i}`, new Uint8Array(8))),
+      ]);
+    expectLinear(sections, (b) => decodeCustomSections(b, parseWasm(b).sections), 5000);
+  });
+
+  it('decodes a name section of many function names in linear time', () => {
+    const enc = new TextEncoder();
+    const names = (n: number) => {
+      const entries = Array.from({ length: n }, (_, i) => [
+        ...encodeU32(i),
+        ...encodeU32(`f${i}`.length),
+        ...enc.encode(`f${i}`),
+      ]);
+      const sub = [...encodeU32(n), ...entries.flat()];
+      return concat([
+        new Uint8Array(header),
+        encodeCustomSection('name', new Uint8Array([1, ...encodeU32(sub.length), ...sub])),
+      ]);
+    };
+    expectLinear(names, (b) => decodeCustomSections(b, parseWasm(b).sections), 20_000);
+  });
+
+  it('reads a tar of many entries in linear time', () => {
+    const tar = (n: number) =>
+      writeTar(Array.from({ length: n }, (_, i) => ({ path: `d/f${i}.yaml`, bytes: new Uint8Array(10) })));
+    expectLinear(tar, (t) => readTar(t), 1000);
   });
 });
