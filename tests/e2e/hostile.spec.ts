@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startLyingRegistry } from '../../scripts/lib/lying-registry.mjs';
-import { test, expect, registries } from './helpers';
+import { encodeCustomSection } from '../../src/lib/wasm';
+import { test, expect, openFile, registries } from './helpers';
 import { gotoRegistry } from './registry-helpers';
 
 let liar: Awaited<ReturnType<typeof startLyingRegistry>>;
@@ -142,6 +143,43 @@ test("Wasmlens's own Kyverno push of one policy in two files opens, both listed"
     await page.getByRole('button', { name: 'View layer 2' }).click();
     await expect(page.getByRole('list', { name: 'YAML documents' })).toContainText('same-policy');
     await expectResponsive(page);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a module with 50,000 annotations: Inspect and Annotate open a page at a time and stay responsive', async ({
+  page,
+  problems: _,
+}) => {
+  const annotations = Object.fromEntries(
+    Array.from({ length: 50_000 }, (_, i) => [`example.com/a${String(i).padStart(5, '0')}`, `value ${i}`]),
+  );
+  const metadata = JSON.stringify({ protocolVersion: 'v1', rules: [], mutating: false, annotations });
+  const wasm = Buffer.concat([
+    Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+    Buffer.from(encodeCustomSection('io.kubewarden.metadata', new TextEncoder().encode(metadata))),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'wasmlens-annotations-'));
+  try {
+    writeFileSync(join(dir, 'many-annotations.wasm'), wasm);
+    await page.goto('/#/inspect');
+    await openFile(page, join(dir, 'many-annotations.wasm'));
+    await expect(page.getByText('Showing 200 of 50,000 annotations.')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId('inspect-annotations').getByRole('row')).toHaveCount(200);
+    await expectResponsive(page);
+
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Annotate' }).click();
+    const pages = page.getByRole('navigation', { name: 'Pages of annotations' });
+    await expect(pages).toContainText('1–100 of 50,000 annotations', { timeout: 20_000 });
+    await expectResponsive(page);
+    await pages.getByRole('button', { name: 'Next annotations' }).click();
+    await expect(pages).toContainText('101–200 of 50,000 annotations');
+    await expect(page.getByLabel('Annotation 101 value')).toHaveValue('value 100');
+    await page.getByLabel('Annotation 101 value').fill('edited');
+    await pages.getByRole('button', { name: 'Previous annotations' }).click();
+    await pages.getByRole('button', { name: 'Next annotations' }).click();
+    await expect(page.getByLabel('Annotation 101 value')).toHaveValue('edited');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
