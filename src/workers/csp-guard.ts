@@ -9,8 +9,10 @@ import { workerCspProblem } from '../lib/common';
 export async function workerCspRefusal(worker: string): Promise<string | null> {
   let header: string | null;
   try {
-    const res = await fetch(self.location.href, { method: 'HEAD', cache: 'no-store', credentials: 'omit' });
+    // GET, not HEAD: offline, the service worker answers GETs from its cache, with the headers it stored.
+    const res = await fetch(self.location.href, { credentials: 'omit' });
     header = res.headers.get('content-security-policy');
+    await res.body?.cancel().catch(() => undefined);
   } catch {
     header = null;
   }

@@ -87,3 +87,30 @@ test("the app's workers refuse to run when their scripts come without the header
     await new Promise((r) => bare.server.close(r));
   }
 });
+
+test('offline, the workers still find their header (the service worker keeps it) and run', async ({
+  page,
+  context,
+}) => {
+  await page.goto('/');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // Once online, so the 2.4 MB wasm-tools lands in the service worker's runtime cache.
+  await openFile(page, join(FIXTURES, 'minimal.wasm'));
+  await page.getByRole('button', { name: 'Show WAT' }).click();
+  const out = page.getByRole('textbox', { name: 'WAT output' });
+  await expect(out).toHaveValue(/^\(module \$minimal/, { timeout: 30_000 });
+
+  await context.setOffline(true);
+  try {
+    await page.reload();
+    await openFile(page, join(FIXTURES, 'minimal.wasm'));
+    await page.getByRole('button', { name: 'Show WAT' }).click();
+    await expect(out).toHaveValue(/^\(module \$minimal/, { timeout: 30_000 });
+  } finally {
+    await context.setOffline(false);
+  }
+});
