@@ -1,17 +1,16 @@
-// Bench (Chromium): from dropping a file on the page to its full section table in the DOM, vs File.arrayBuffer()
-// of the same file right after each drop. Both are stamped in the page; the table's paint follows at the next
-// frame whatever the app does (waiting for that frame was the flat 16.7 ms of the first measurement).
+// Bench (Chromium): from dropping a file on the page to its full section table, vs File.arrayBuffer() alone.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, corpusPath, FIXTURES } from '../e2e/helpers';
-import { median, row } from './measure';
+import { report } from './measure';
 
 const FILES = [
   'component-hello-stdout-dwarf-jco-fixture.wasm',
   'rust-dwarf-hello-stdout-jco-fixture.wasm',
   'kw-tinygo-safe-labels-annotated-kwctl1.6.0.wasm',
 ];
-const RUNS = 11;
+const RUNS = 7;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('drop to section table vs File.arrayBuffer()', async ({ page, problems: _ }) => {
   const paths = FILES.map((f) => corpusPath(f));
@@ -41,48 +40,32 @@ test('drop to section table vs File.arrayBuffer()', async ({ page, problems: _ }
         const until = async (ok: () => boolean) => {
           while (!ok()) await frame();
         };
-        /** Resolves with the time of the first DOM change after which `ok()` holds. */
-        const domReady = (ok: () => boolean) =>
-          new Promise<number>((resolve) => {
-            const observer = new MutationObserver(() => {
-              if (!ok()) return;
-              observer.disconnect();
-              resolve(performance.now());
-            });
-            observer.observe(document, { childList: true, subtree: true, characterData: true });
-          });
         const dropMs: number[] = [];
         const readMs: number[] = [];
         let count = 0;
-        // One warm-up drop, then `runs` measured ones.
-        for (let r = 0; r <= runs; r++) {
+        for (let r = 0; r < runs; r++) {
           drop(tiny);
           await until(() => heading() === 'tiny.wasm' && rows() === 7);
-          const ready = domReady(() => heading() === name && rows() > 7);
           const t0 = performance.now();
           drop(big);
-          const dropped = (await ready) - t0;
+          await until(() => heading() === name && rows() > 7);
+          dropMs.push(performance.now() - t0);
           count = rows();
           const t1 = performance.now();
           await big.arrayBuffer();
-          const read = performance.now() - t1;
-          if (r === 0) continue;
-          dropMs.push(dropped);
-          readMs.push(read);
+          readMs.push(performance.now() - t1);
         }
         return { dropMs, readMs, count };
       },
       { b64, small, runs: RUNS, name: FILES[i] },
     );
-    const mb = (readFileSync(path!).length / 1e6).toFixed(2);
-    row({
-      what: `drop → section table, ${mb} MB module (${FILES[i]}, ${sections.count} sections), Chromium`,
-      value: median(sections.dropMs),
-      baseline: median(sections.readMs),
-      baselineName: '`File.arrayBuffer()`',
-      goal: 1.5,
-      note: `median of ${RUNS}`,
-    });
+    report(
+      `wasm drop-to-table ${FILES[i]}`,
+      median(sections.dropMs),
+      'File.arrayBuffer()',
+      median(sections.readMs),
+      `(${sections.count} sections)`,
+    );
     expect(sections.count).toBeGreaterThan(7);
   }
 });
