@@ -36,7 +36,6 @@ const APP_MADE = new Set([
   'src/ui/annotate/BehaviourFields.svelte: POLICY_TYPES',
   'src/ui/inspect/InspectView.svelte: TABS',
   'src/ui/inspect/MetadataDetails.svelte: model.details', // labels written by inspectModel
-  'src/ui/artifacts/BlobViewer.svelte: blob.yaml', // keyed by `index`, the position splitYamlDocuments numbers
   'src/ui/artifacts/BlobViewer.svelte: e.hazards', // nameHazards lists each hazard once
 ]);
 

@@ -1,24 +1,12 @@
 // "Remember on this device" in Chromium (issue 19): the form says the password would be stored unencrypted, a
 // passphrase keeps only ciphertext in IndexedDB, and after a reload the passphrase is asked once to unlock.
-import { test, expect } from './helpers';
+import { test, expect, storedValues } from './helpers';
 import { gotoRegistry } from './registry-helpers';
 
 /** Everything the registries database holds, as text (bytes as their length), read the way another script could. */
-const storedText = (page: import('@playwright/test').Page) =>
-  page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('wasmlens-registries');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const tx = open.result.transaction('registries', 'readonly');
-          const all = tx.objectStore('registries').getAll();
-          all.onsuccess = () =>
-            resolve(
-              JSON.stringify(all.result, (_, v) => (v instanceof Uint8Array ? `bytes(${v.length})` : v)),
-            );
-        };
-      }),
+const storedText = async (page: import('@playwright/test').Page) =>
+  JSON.stringify(await storedValues(page, 'wasmlens-registries', 'registries'), (_, v: unknown) =>
+    v && typeof v === 'object' && 'byteLength' in v ? `bytes(${String(v.byteLength)})` : v,
   );
 
 test('a passphrase keeps remembered passwords encrypted, and is asked once after a reload', async ({
