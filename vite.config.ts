@@ -2,9 +2,25 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { serviceWorker } from './scripts/vite-service-worker.ts';
+import { cspFor } from './scripts/lib/csp.mjs';
+import type { Connect, Plugin } from 'vite';
+
+/** The CSP headers in `vite` and `vite preview` too, so workers there run under the same policy as in production. */
+function cspHeaders(): Plugin {
+  const middleware: Connect.NextHandleFunction = (req, res, next) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    res.setHeader('Content-Security-Policy', cspFor(path, String(req.headers['sec-fetch-dest'] ?? '')));
+    next();
+  };
+  return {
+    name: 'wasmlens-csp-headers',
+    configureServer: (server) => void server.middlewares.use(middleware),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+  };
+}
 
 export default defineConfig({
-  plugins: [svelte(), serviceWorker()],
+  plugins: [svelte(), serviceWorker(), cspHeaders()],
   base: './',
   build: {
     target: 'es2022',

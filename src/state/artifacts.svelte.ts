@@ -9,6 +9,8 @@ import {
   buildFluxArtifact,
   buildKyvernoArtifact,
   gunzip,
+  jsonLines,
+  jsonText,
   readTar,
   safeDownloadName,
   recognizeArtifact,
@@ -39,6 +41,8 @@ import { Operation, type Subject } from './operation.svelte';
 
 /** Blobs above this are offered for download only: decoding them would freeze the tab. */
 export const MAX_VIEW_BYTES = 64 * 1024 * 1024;
+/** JSON blobs are shown up to this many lines. */
+const MAX_JSON_LINES = 20_000;
 /** Config blobs are fetched along with the manifest (for labels) only up to this size. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -278,8 +282,14 @@ async function decodeBlob(descriptor: BlobDescriptor, bytes: Uint8Array): Promis
   try {
     if (view === 'yaml') blob.yaml = splitYamlDocuments(new TextDecoder().decode(bytes));
     else if (view === 'tar-gzip') blob.entries = readTar(await gunzip(bytes));
-    else if (view === 'json')
-      blob.json = JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)), null, 2);
+    else if (view === 'json') {
+      // Laid out without recursion and cut after MAX_JSON_LINES: JSON.stringify overflows the stack on deep
+      // nesting, and its indentation grows with the square of the depth.
+      const lines = jsonLines(JSON.parse(new TextDecoder().decode(bytes)), MAX_JSON_LINES + 1);
+      blob.json = jsonText(lines.slice(0, MAX_JSON_LINES));
+      if (lines.length > MAX_JSON_LINES)
+        blob.problem = `Only the first ${MAX_JSON_LINES} lines are shown; download the blob for the rest.`;
+    }
   } catch (e) {
     blob.problem = describeFailure(e).message;
   }

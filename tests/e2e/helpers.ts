@@ -44,3 +44,22 @@ export async function openFile(page: Page, path: string) {
   await page.getByRole('button', { name: 'Open a Wasm file' }).click();
   await (await chooser).setFiles(path);
 }
+
+/** Every value of one IndexedDB object store of the page, read as another script on the origin could. */
+export function storedValues(page: Page, database: string, store: string): Promise<unknown[]> {
+  return page.evaluate(
+    ([database, store]) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const req = indexedDB.open(database);
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const all = req.result.transaction(store).objectStore(store).getAll();
+          all.onsuccess = () => {
+            resolve(all.result);
+            req.result.close();
+          };
+        };
+      }),
+    [database, store] as const,
+  );
+}

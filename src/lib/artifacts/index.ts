@@ -48,4 +48,5 @@ export {
   type FluxMeta,
   type KyvernoCandidate,
 } from './layouts';
+export { jsonLines, jsonText, MAX_INDENT, type Segment } from './json-lines';
 export { ARTIFACT_EXPLANATIONS } from './explain';

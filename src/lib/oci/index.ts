@@ -1,5 +1,5 @@
 /** Public API of the OCI registry library: references, the registry client, artifact push/pull, auth, CORS help. */
-export { RegistryError, type RegistryErrorCode, type RegistryErrorDetail } from './errors';
+export { RegistryError, errorFromResponse, type RegistryErrorCode, type RegistryErrorDetail } from './errors';
 export {
   parseReference,
   parseDigest,

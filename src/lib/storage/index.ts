@@ -7,6 +7,8 @@ export {
   saveRegistry,
   forgetRegistry,
   forgetAllRegistries,
+  loadVault,
+  saveVault,
   REGISTRIES_DB,
   type SavedRegistry,
 } from './credentials';
@@ -18,3 +20,4 @@ export {
   TRUSTED_ROOT_DB,
   type SavedTrustedRoot,
 } from './trusted-root';
+export { createVault, unlockVault, PBKDF2_ITERATIONS, type VaultRecord } from './vault';

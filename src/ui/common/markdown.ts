@@ -49,14 +49,59 @@ const PURIFY_OPTIONS = {
   ALLOW_DATA_ATTR: false,
 };
 
+/** Beyond these, marked recurses past the stack (a few thousand "> ") or slows down with the square of the depth. */
+const MAX_QUOTE_DEPTH = 32;
+const MAX_INDENT = 128;
+
+/**
+ * True when some line nests deeper than marked can take: more than 32 blockquote markers or 128 columns of
+ * indentation (nested lists). One pass over the text.
+ */
+export function markdownTooNested(text: string): boolean {
+  let quotes = 0;
+  let indent = 0;
+  let lead = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      quotes = indent = 0;
+      lead = true;
+    } else if (!lead) continue;
+    else if (c === 62 /* > */) quotes++;
+    else if (c === 32) indent++;
+    else if (c === 9) indent += 4;
+    else lead = false;
+    if (quotes > MAX_QUOTE_DEPTH || indent > MAX_INDENT) return true;
+  }
+  return false;
+}
+
+/** The text itself, inert, with a note: for markdown the renderer cannot take. */
+function asPlainText(text: string): string {
+  const holder = document.createElement('div');
+  const note = document.createElement('p');
+  note.textContent = 'This text nests too deeply to render as markdown; it is shown as it is.';
+  const pre = document.createElement('pre');
+  pre.textContent = text;
+  holder.append(note, pre);
+  return holder.innerHTML;
+}
+
 /**
  * Markdown to sanitised HTML for `{@html}`. Raw HTML in the source is shown as text (see {@link neutraliseHtml})
  * and the result still goes through DOMPurify;
  * links open in a new tab without opener or referrer; images are shown as links (loading them would leak the
- * reader's address to whoever wrote the metadata, and our CSP blocks remote images anyway).
+ * reader's address to whoever wrote the metadata, and our CSP blocks remote images anyway). Text nested too
+ * deeply for marked is shown as plain text.
  */
 export function renderMarkdown(text: string): string {
-  const html = parser.parse(text, { async: false });
+  if (markdownTooNested(text)) return asPlainText(text);
+  let html: string;
+  try {
+    html = parser.parse(text, { async: false });
+  } catch {
+    return asPlainText(text);
+  }
   const fragment = DOMPurify.sanitize(html, { ...PURIFY_OPTIONS, RETURN_DOM_FRAGMENT: true });
   for (const img of Array.from(fragment.querySelectorAll('img'))) img.replaceWith(imageStandIn(img));
   for (const a of Array.from(fragment.querySelectorAll('a'))) secureLink(a);
