@@ -141,6 +141,16 @@ describe('verdicts', () => {
     );
   });
 
+  it('diffJson: a mutated object nesting 100,000 arrays (the policy chooses the depth) diffs without recursion', () => {
+    const deep = (inner: string) =>
+      JSON.parse(`${'['.repeat(100_000)}${inner}${']'.repeat(100_000)}`) as unknown;
+    // The innermost [] gains an element: one add, at the path of 99,999 first elements and then /0.
+    const [op, ...rest] = diffJson(deep(''), deep('1'));
+    expect(rest).toEqual([]);
+    expect(op).toMatchObject({ op: 'add', value: 1 });
+    expect(op!.path).toBe('/0'.repeat(100_000));
+  });
+
   it('escapes keys with / and ~ in patch paths', () => {
     expect(diffJson({}, { 'a/b~c': 1 })).toEqual([{ op: 'add', path: '/a~1b~0c', value: 1 }]);
   });

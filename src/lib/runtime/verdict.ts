@@ -61,42 +61,54 @@ function compareKeys(a: number | string, b: number | string): number {
   return compareUtf8(a, b);
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
  * The JSON Patch turning `from` into `to`, as kwctl computes it (json-patch's `diff` over treediff): at each
  * container, the keys both sides share (sorted) are compared recursively, then keys only in `to` are added, then
  * keys only in `from` removed, array indices shifting down as elements go. Scalars, or a container against a
  * scalar, are replaced. Like treediff, an empty object and an empty array have no entries to tell them apart.
+ * The mutated object comes from the policy, so its depth is untrusted: the walk keeps its own stack (in the order
+ * the recursive definition gives) and visits each value once, where comparing JSON texts at every level was
+ * quadratic and a deep object overflowed the call stack.
  */
 export function diffJson(from: unknown, to: unknown): PatchOperation[] {
   const ops: PatchOperation[] = [];
-  walk(from, to, '', ops);
-  return ops;
-}
-
-function walk(l: unknown, r: unknown, path: string, ops: PatchOperation[]): void {
-  const li = items(l);
-  const ri = items(r);
-  if (sameJson(l, r)) return;
-  if (!li || !ri) {
-    ops.push({ op: 'replace', path, value: r });
-    return;
-  }
-  const lk = [...li.keys()].sort(compareKeys);
-  const rk = [...ri.keys()].sort(compareKeys);
-  const at = (k: number | string, shift = 0) =>
-    `${path}/${typeof k === 'number' ? String(k - shift) : escapePointer(k)}`;
-  for (const k of rk) if (li.has(k)) walk(li.get(k), ri.get(k), at(k), ops);
-  for (const k of rk) if (!li.has(k)) ops.push({ op: 'add', path: at(k), value: ri.get(k) });
-  let shift = 0;
-  for (const k of lk)
-    if (!ri.has(k)) {
-      ops.push({ op: 'remove', path: at(k, shift) });
-      if (typeof k === 'number') shift++;
+  // A frame compares a pair, or emits the adds and removes of a container after its shared keys were compared.
+  const stack: ({ l: unknown; r: unknown; path: string } | { emit: PatchOperation[] })[] = [
+    { l: from, r: to, path: '' },
+  ];
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    if ('emit' in f) {
+      ops.push(...f.emit);
+      continue;
     }
+    const { l, r, path } = f;
+    const li = items(l);
+    const ri = items(r);
+    if (!li || !ri) {
+      // Equal scalars need nothing; a scalar and a container, or two different scalars, are replaced.
+      if (li || ri || l !== r) ops.push({ op: 'replace', path, value: r });
+      continue;
+    }
+    const lk = [...li.keys()].sort(compareKeys);
+    const rk = [...ri.keys()].sort(compareKeys);
+    const at = (k: number | string, shift = 0) =>
+      `${path}/${typeof k === 'number' ? String(k - shift) : escapePointer(k)}`;
+    const after: PatchOperation[] = [];
+    for (const k of rk) if (!li.has(k)) after.push({ op: 'add', path: at(k), value: ri.get(k) });
+    let shift = 0;
+    for (const k of lk)
+      if (!ri.has(k)) {
+        after.push({ op: 'remove', path: at(k, shift) });
+        if (typeof k === 'number') shift++;
+      }
+    if (after.length) stack.push({ emit: after });
+    for (let i = rk.length - 1; i >= 0; i--) {
+      const k = rk[i]!;
+      if (li.has(k)) stack.push({ l: li.get(k), r: ri.get(k), path: at(k) });
+    }
+  }
+  return ops;
 }
 
 function clip(v: unknown): string {
