@@ -2,6 +2,7 @@
  * metadata.yml import: a string-preserving YAML read (`1.10` stays "1.10") decoded with serde_yaml 0.9's rules for
  * kwctl's `Metadata` struct, reporting every problem at once in line order.
  */
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../common';
 import { LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import {
   EXECUTION_MODES,
@@ -65,6 +66,17 @@ const REQUIRED = ['rules', 'mutating'];
  */
 export function metadataFromYaml(text: string, options: { usage?: string } = {}): YamlImport {
   const counter = new LineCounter();
+  // A few thousand "[" crash the YAML parser beyond any catch; refuse absurd nesting before it sees the text.
+  const deep = yamlTooDeepAt(text);
+  if (deep !== null)
+    throw syntax([
+      {
+        message: `the document nests deeper than ${MAX_YAML_DEPTH} levels at line ${deep}`,
+        line: deep,
+        column: 1,
+        field: '',
+      },
+    ]);
   let doc: Document;
   try {
     // uniqueKeys off: `yaml`'s own check is quadratic in the number of keys (issue 19); structs check duplicates below.

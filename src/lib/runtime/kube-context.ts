@@ -1,4 +1,5 @@
 /** Context-aware data for Rego policies: `data.kubernetes` (OPA) and `data.inventory` (Gatekeeper), as policy-server builds them. */
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../common';
 import { parseAllDocuments } from 'yaml';
 import { callbackRequest, type ContextAwareResource } from './callback-request';
 import type { CallbackAnswer } from './capability-host';
@@ -22,6 +23,12 @@ export function parseResources(text: string): JsonObject[] {
     throw new RuntimeError(
       'bad-input',
       `The Kubernetes resources are larger than ${MAX_RESOURCES_CHARS / 1048576} MiB.`,
+    );
+  const deep = yamlTooDeepAt(text);
+  if (deep !== null)
+    throw new RuntimeError(
+      'bad-input',
+      `The Kubernetes resources nests deeper than ${MAX_YAML_DEPTH} levels at line ${deep}.`,
     );
   const values: unknown[] = [];
   const docs = parseAllDocuments(text, { prettyErrors: false });

@@ -1,4 +1,5 @@
 /** kwctl's recorded host-capability sessions: read and write the YAML of `--record/--replay-host-capabilities-interactions`. */
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../common';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, stringify, type Document, type Node } from 'yaml';
 import { callbackRequest, type CallbackRequest, YamlScalar } from './callback-request';
 import { RuntimeError } from './errors';
@@ -54,6 +55,8 @@ function tree(node: Node | null | undefined, walk: Walk, depth = 0): unknown {
 }
 
 function parse(text: string, what: string): { doc: Document; walk: Walk } {
+  const deep = yamlTooDeepAt(text);
+  if (deep !== null) throw new Error(`${what} nests deeper than ${MAX_YAML_DEPTH} levels at line ${deep}`);
   let doc: Document;
   try {
     doc = parseDocument(text, { schema: 'failsafe', prettyErrors: false });
