@@ -184,3 +184,35 @@ test('a module with 50,000 annotations: Inspect and Annotate open a page at a ti
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an issue link to an annotation row on another page turns to that page and focuses the row', async ({
+  page,
+  problems: _,
+}) => {
+  const annotations = Object.fromEntries(
+    Array.from({ length: 150 }, (_, i) => [`example.com/k${i}`, `v${i}`]),
+  );
+  const metadata = JSON.stringify({ protocolVersion: 'v1', rules: [], mutating: false, annotations });
+  const wasm = Buffer.concat([
+    Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+    Buffer.from(encodeCustomSection('io.kubewarden.metadata', new TextEncoder().encode(metadata))),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'wasmlens-reveal-'));
+  try {
+    writeFileSync(join(dir, 'paged.wasm'), wasm);
+    await page.goto('/#/annotate');
+    await openFile(page, join(dir, 'paged.wasm'));
+    const pages = page.getByRole('navigation', { name: 'Pages of annotations' });
+    await expect(pages).toContainText('1–100 of 150 annotations');
+    // A new row lands on the last page; typing a key that row 4 already has makes row 4 the one warned about.
+    await page.getByRole('button', { name: 'Add annotation' }).click();
+    await expect(pages).toContainText('101–151 of 151 annotations');
+    await page.getByLabel('Annotation 151 key').fill('example.com/k3');
+    const link = page.getByTestId('annotate-issues').getByRole('link', { name: 'Annotation 4', exact: true });
+    await link.click();
+    await expect(pages).toContainText('1–100 of 151 annotations');
+    await expect(page.getByLabel('Annotation 4 key')).toBeFocused();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

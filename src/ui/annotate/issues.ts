@@ -1,4 +1,5 @@
 /** Matching validation issues to form fields: labels as the form names them, control ids, ids for aria-describedby. */
+import { tick } from 'svelte';
 import type { Issue } from '../../lib/kubewarden';
 import { TEXT_FIELDS } from '../../state/annotate-form';
 
@@ -67,13 +68,42 @@ export function describe(issues: readonly Issue[], path: string) {
   };
 }
 
-/** Moves the focus to the control of a field path (by id, else by `data-field`), for issue links. */
-export function focusField(path: string): boolean {
-  const el =
+/**
+ * Lists that show one page at a time register here: given a field path whose control is not on screen, a revealer
+ * turns to the page that holds it and says so. Returns the function that unregisters it.
+ */
+const revealers = new Set<(path: string) => boolean>();
+export function registerRevealer(reveal: (path: string) => boolean): () => void {
+  revealers.add(reveal);
+  return () => revealers.delete(reveal);
+}
+
+function controlOf(path: string): HTMLElement | null {
+  return (
     document.getElementById(fieldId(path)) ??
-    document.querySelector<HTMLElement>(`[data-field="${CSS.escape(path)}"]`);
-  if (!el) return false;
+    document.querySelector<HTMLElement>(`[data-field="${CSS.escape(path)}"]`)
+  );
+}
+
+function focusNow(el: HTMLElement): void {
   el.scrollIntoView({ block: 'center' });
   el.focus();
+}
+
+/**
+ * Moves the focus to the control of a field path (by id, else by `data-field`), for issue links. A control on
+ * another page of a paged list is revealed first and focused once it is drawn. True when the link was handled.
+ */
+export function focusField(path: string): boolean {
+  const el = controlOf(path);
+  if (el) {
+    focusNow(el);
+    return true;
+  }
+  if (![...revealers].some((reveal) => reveal(path))) return false;
+  void tick().then(() => {
+    const shown = controlOf(path);
+    if (shown) focusNow(shown);
+  });
   return true;
 }
