@@ -2,6 +2,7 @@
 import { OpenDocument } from './document.svelte';
 import { Router } from './router.svelte';
 import { Recents } from './recents.svelte';
+import { KUBEWARDEN_METADATA, type WasmInfo } from '../lib/wasm';
 
 export const appDocument = new OpenDocument();
 export const router = new Router();
@@ -19,3 +20,20 @@ router.onRoute((route) => {
   const ref = route.ref;
   if (ref) void import('./artifacts.svelte').then(({ artifacts }) => artifacts.openFromRoute(ref));
 });
+
+/** True when the module carries a Kubewarden metadata section (readable or not: Inspect explains a broken one). */
+export function hasPolicyMetadata(info: WasmInfo): boolean {
+  return info.sections.some((s) => s.id === 0 && s.name === KUBEWARDEN_METADATA);
+}
+
+/**
+ * After a file was opened, shows where the user looks next: a policy in Inspect, any other binary in Explorer.
+ * Annotate and Evaluate work on whatever file is open, so a file opened there stays there.
+ */
+export function landOnOpenedDocument(): void {
+  const info = appDocument.info;
+  if (!info) return;
+  const view = router.route.view;
+  if (view === 'annotate' || view === 'evaluate') return;
+  router.go(hasPolicyMetadata(info) ? 'inspect' : 'explorer');
+}
