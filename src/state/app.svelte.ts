@@ -28,12 +28,13 @@ export function hasPolicyMetadata(info: WasmInfo): boolean {
 
 /**
  * After a file was opened, shows where the user looks next: a policy in Inspect, any other binary in Explorer.
- * Annotate and Evaluate work on whatever file is open, so a file opened there stays there.
+ * Inspect, Annotate and Evaluate work on whatever file is open (Inspect offers to annotate a module without
+ * metadata), so a file opened there stays there.
  */
 export function landOnOpenedDocument(): void {
   const info = appDocument.info;
   if (!info) return;
   const view = router.route.view;
-  if (view === 'annotate' || view === 'evaluate') return;
+  if (view === 'inspect' || view === 'annotate' || view === 'evaluate') return;
   router.go(hasPolicyMetadata(info) ? 'inspect' : 'explorer');
 }
