@@ -31,7 +31,7 @@ import {
   type PolicyType,
 } from '../lib/kubewarden';
 import { ProtocolDetection } from './protocol-detection.svelte';
-import { stripDebug, type WasmInfo } from '../lib/wasm';
+import type { WasmInfo } from '../lib/wasm';
 import { discardDraft, loadDraft, saveDraft } from '../lib/storage';
 import type { OpenDocument } from './document.svelte';
 import { policyOf } from './policy';
@@ -352,10 +352,9 @@ export class AnnotateEditor {
     this.form.text.usage = text;
   }
 
-  /** The module with the form's metadata; optionally with debug sections removed first. */
-  annotated(strip: boolean): { bytes: Uint8Array; savedBytes: number } {
-    const base = strip ? stripDebug(this.bytes, { name: true }) : { bytes: this.bytes, savedBytes: 0 };
-    return { bytes: annotate(base.bytes, this.metadata), savedBytes: base.savedBytes };
+  /** The module with the form's metadata: only the metadata section differs (Explorer strips debug info). */
+  annotated(): Uint8Array {
+    return annotate(this.bytes, this.metadata);
   }
 
   /** Flushes a pending draft save and stops further ones. */
