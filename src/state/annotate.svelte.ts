@@ -406,7 +406,14 @@ export class AnnotateSession {
   attach(doc: OpenDocument): AnnotateEditor | null {
     const { bytes, info, sha256 } = doc;
     const policy = policyOf(doc);
-    if (!bytes || !info || !sha256 || !policy) return null;
+    if (!bytes || !info || !sha256 || !policy || info.kind !== 'module') {
+      // A component cannot carry metadata: no editor (the view says so); the previous file's draft is flushed.
+      if (info && info.kind !== 'module') {
+        this.editor?.dispose();
+        this.editor = null;
+      }
+      return null;
+    }
     if (this.editor?.bytes === bytes) return this.editor;
     this.editor?.dispose();
     const editor = new AnnotateEditor(bytes, info, sha256, doc.name, policy);

@@ -1,33 +1,10 @@
 // E2E: the Inspect view shows kwctl inspect's output for real policies, its YAML export, and clear messages.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, openFile, corpusPath, FIXTURES } from './helpers';
+import { test, expect, openFile, corpusPath, customSection, writeModule, FIXTURES } from './helpers';
 
 const SAFE_LABELS = 'kw-tinygo-safe-labels-annotated-kwctl1.6.0.wasm';
 const GATEKEEPER = 'kw-opa-gatekeeper-always-unhappy-annotated-kwctl1.16.1.wasm';
-
-/** `0x00 size name payload` with minimal LEBs: a custom section built by hand, independent of the library. */
-function customSection(name: string, payload: string): Buffer {
-  const leb = (n: number) => {
-    const out: number[] = [];
-    do {
-      let b = n & 0x7f;
-      n >>>= 7;
-      if (n) b |= 0x80;
-      out.push(b);
-    } while (n);
-    return Buffer.from(out);
-  };
-  const body = Buffer.concat([leb(Buffer.byteLength(name)), Buffer.from(name), Buffer.from(payload)]);
-  return Buffer.concat([Buffer.from([0]), leb(body.length), body]);
-}
-
-function writeModule(name: string, ...sections: Buffer[]): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'wasmlens-inspect-')), name);
-  writeFileSync(path, Buffer.concat([readFileSync(join(FIXTURES, 'minimal.wasm')), ...sections]));
-  return path;
-}
 
 const META = (title: string, extra = '') =>
   `{"protocolVersion":"Unknown","rules":[],"annotations":{"io.kubewarden.policy.title":"${title}"},` +
