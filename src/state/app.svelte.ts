@@ -1,19 +1,30 @@
-/** The app-wide state singletons: the open document, the router and the recents. Views import these. */
+/** The app-wide state singletons: the open document, the router, the recents and the resume. Views import these. */
 import { OpenDocument } from './document.svelte';
 import { Router } from './router.svelte';
 import { Recents } from './recents.svelte';
+import { Resume } from './resume.svelte';
 import { KUBEWARDEN_METADATA, type WasmInfo } from '../lib/wasm';
 
 export const appDocument = new OpenDocument();
 export const router = new Router();
 export const recents = new Recents();
+export const resume = new Resume();
 
 appDocument.onOpened = (doc) => {
   if (!doc.bytes || !doc.sha256) return;
+  resume.remember({
+    sha256: doc.sha256,
+    name: doc.name,
+    ...(doc.source.kind === 'registry' ? { reference: doc.source.reference } : {}),
+  });
   if (doc.source.kind === 'registry')
     void recents.recordReference(doc.source.reference, doc.source.manifestDigest ?? doc.source.digest);
   else void recents.recordFile(doc.name, doc.sha256, doc.bytes);
 };
+
+// A reload in the middle of an edit comes back to the draft (the address keeps the view, e.g. #/annotate).
+if (typeof sessionStorage !== 'undefined')
+  void resume.start((name, bytes) => appDocument.openBytes(name, bytes));
 
 // A `#/ref/…` address (link, Back/Forward, fresh load) opens that reference; the artifacts code loads only then.
 router.onRoute((route) => {
