@@ -1,7 +1,12 @@
-// E2E against the no-auth test registry: the push reference a policy suggests comes from its metadata (the default
-// registry, ociUrl's repository, v<version>, as kwctl users tag), and a push over a tag that names another
-// manifest asks first (one HEAD, nothing written) and says which digest the tag moved from.
+// E2E against the no-auth test registry, for everyday registry use: the push reference a policy suggests comes
+// from its metadata (the default registry, ociUrl's repository, v<version>, as kwctl users tag); a push over a tag
+// that names another manifest asks first (one HEAD, nothing written) and says which digest the tag moved from; a
+// pulled policy shows in Inspect the reference and manifest digest it came from, and the Recent list keeps that
+// manifest digest (not the layer's).
+import { readFileSync } from 'node:fs';
 import type { Page, Request } from '@playwright/test';
+import { pushPolicy } from '../../src/lib/kubewarden';
+import { createRegistryClient } from '../../src/lib/oci';
 import { test, expect, openFile, customSection, writeModule } from './helpers';
 import { gotoRegistry, hostOf, regs, sha256 } from './registry-helpers';
 
@@ -99,4 +104,33 @@ test('a push over a tag naming another manifest asks first, and says where the t
   // The registry's bytes hash to the digest shown (distribution computes Docker-Content-Digest the same way).
   expect(sha256(await after.body())).toBe(secondDigest);
   await expect(page.getByRole('status').filter({ hasText: `Pushed ${ref}` })).toBeVisible();
+});
+
+test('a pulled policy shows its reference and manifest digest in Inspect, and Recent keeps that digest', async ({
+  page,
+  problems: _,
+}) => {
+  const host = hostOf(regs().noauth);
+  const ref = `${host}/e2e/pulled-${unique()}:v1`;
+  const bytes = readFileSync(policy('pulled.wasm', 'pulled', 'ghcr.io/e2e/pulled', '1.0.0'));
+  // Pushed by the library straight from Node, so the digests are the registry's, not the page's.
+  const pushed = await pushPolicy(createRegistryClient({ baseUrl: regs().noauth.url }), ref, bytes);
+  const layer = sha256(bytes);
+  expect(pushed.digest).not.toBe(layer);
+
+  await page.goto('/');
+  await gotoRegistry(page);
+  const pull = page.getByRole('form', { name: 'Pull a policy' });
+  await pull.getByLabel('Reference (tag or digest)').fill(ref);
+  await pull.getByRole('button', { name: 'Pull and inspect' }).click();
+  await expect(page.getByTestId('inspect-source')).toHaveText(`From ${ref}, manifest ${pushed.digest}`);
+
+  // With no draft, a reload lands on Welcome, where the reference is listed with its manifest digest.
+  await page.reload();
+  const row = page
+    .getByRole('list', { name: 'Recently opened' })
+    .getByRole('listitem')
+    .filter({ hasText: ref });
+  await expect(row).toContainText(`${pushed.digest.slice(0, 19)}…`);
+  await expect(row).not.toContainText(layer.slice(0, 19));
 });
