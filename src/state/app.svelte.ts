@@ -38,14 +38,16 @@ export function hasPolicyMetadata(info: WasmInfo): boolean {
 }
 
 /**
- * After a file was opened, shows where the user looks next: a policy in Inspect, any other binary in Explorer.
- * Inspect, Annotate and Evaluate work on whatever file is open (Inspect offers to annotate a module without
- * metadata), so a file opened there stays there.
+ * Opens a file, then shows where the user looks next: a policy in Inspect, any other binary in Explorer. Inspect,
+ * Annotate and Evaluate work on whatever file is open (Inspect offers to annotate a module without metadata), so
+ * a file opened there stays there; and a user who went to another view while the file was read stays there too.
  */
-export function landOnOpenedDocument(): void {
+export async function openAndLand(open: () => Promise<void>): Promise<void> {
+  const { view: before, ref } = router.route;
+  await open();
   const info = appDocument.info;
-  if (!info) return;
   const view = router.route.view;
+  if (!info || view !== before || router.route.ref !== ref) return;
   if (view === 'inspect' || view === 'annotate' || view === 'evaluate') return;
   router.go(hasPolicyMetadata(info) ? 'inspect' : 'explorer');
 }

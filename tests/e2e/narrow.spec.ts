@@ -1,7 +1,7 @@
 // E2E: every screen at phone widths (400 px and 360 px) has no horizontal scroll and no serious axe violation;
 // at 1024 px the desktop layout is kept (one header row, Registry's push and pull side by side).
 import type { Page } from '@playwright/test';
-import { test, expect } from './helpers';
+import { test, expect, openFile, corpusPath } from './helpers';
 import { axe, tourEveryScreen, view } from './screens';
 
 /** Elements whose right edge passes the viewport, for the failure message. */
@@ -64,10 +64,30 @@ test('from 1024 px the desktop layout stays: tabs on one line, buttons unwrapped
     for (const box of boxes) expect(box!.height).toBeLessThan(40);
     if (width >= 1280) for (const box of boxes) expect(Math.abs(box!.y - boxes[0]!.y)).toBeLessThan(6);
     await view(page, 'Registry');
+    // The registry line appears once the local registry answers; measure after it, not while it moves things.
+    await expect(page.getByTestId('default-registry')).toHaveText(/ — reachable$/);
     const push = await page.getByRole('heading', { name: 'Push', exact: true }).boundingBox();
     const pull = await page.getByRole('heading', { name: 'Pull', exact: true }).boundingBox();
     expect(Math.abs(push!.y - pull!.y)).toBeLessThan(4);
     expect(pull!.x).toBeGreaterThan(push!.x + 300);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
   }
+});
+
+test('at 360 px a debug module with its strip table and WAT output still fits', async ({
+  page,
+  problems: _,
+}) => {
+  const path = corpusPath('rust-dwarf-hello-stdout-jco-fixture.wasm');
+  test.skip(!path, 'WASMLENS_CORPUS is not set');
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.goto('/');
+  await openFile(page, path!);
+  await expect(page.getByRole('table', { name: 'Debug sections to remove' })).toBeVisible();
+  await page.getByRole('button', { name: 'Show WAT' }).click();
+  await expect(page.getByRole('textbox', { name: 'WAT output' })).toHaveValue(/^\(module/, {
+    timeout: 30_000,
+  });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  expect(wide, (await overflowing(page)).join('; ')).toBeLessThanOrEqual(0);
 });

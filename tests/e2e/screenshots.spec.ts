@@ -2,8 +2,8 @@
 // test-results/screenshots/, or to docs/screenshots/ when WASMLENS_SCREENSHOTS=docs (to refresh the committed ones).
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { test, expect, openFile, registries, ROOT } from './helpers';
+import { view } from './screens';
 
 const SAMPLE = join(ROOT, 'public', 'sample', 'no-privileged-pods.wasm');
 const OUT =
@@ -12,11 +12,6 @@ const OUT =
     : join(ROOT, 'test-results', 'screenshots');
 
 test.use({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-
-async function view(page: Page, name: string) {
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name }).click();
-  await expect(page.getByRole('heading', { level: 2, name: new RegExp(`^${name}`) })).toBeVisible();
-}
 
 test('screenshots of every main view', async ({ page, problems: _ }) => {
   mkdirSync(OUT, { recursive: true });
@@ -34,13 +29,14 @@ test('screenshots of every main view', async ({ page, problems: _ }) => {
   await expect(page.getByRole('heading', { name: 'Look inside a WebAssembly policy' })).toBeVisible();
   await shoot('welcome');
 
+  // A policy lands in Inspect.
   await openFile(page, SAMPLE);
-  await expect(page.getByTestId('summary-kind')).toHaveText('Core module');
-  await shoot('explorer');
-
-  await view(page, 'Inspect');
   await expect(page.getByTestId('inspect-details')).toBeVisible();
   await shoot('inspect');
+
+  await view(page, 'Explorer');
+  await expect(page.getByTestId('summary-kind')).toHaveText('Core module');
+  await shoot('explorer');
 
   await view(page, 'Annotate');
   await expect(page.getByTestId('annotate-valid')).toBeVisible();
