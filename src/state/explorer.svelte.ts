@@ -72,6 +72,15 @@ export const STRIP_OPTIONS: Record<StripLevel, StripOptions> = {
   all: { name: true, producers: true, sourceMappingURL: true, externalDebugInfo: true },
 };
 
+/** What each Explorer panel that acts on the open binary (WAT/WIT, strip) is given. */
+export interface BinaryPanelProps {
+  explorer: ExplorerState;
+  bytes: Uint8Array;
+  info: WasmInfo;
+  /** The file name, for the names of downloads. */
+  name: string;
+}
+
 /** Shared across explorer instances so jco loads once per page. */
 let sharedClient: ToolsClient | null = null;
 

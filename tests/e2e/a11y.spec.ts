@@ -12,7 +12,7 @@ for (const theme of ['light', 'dark'] as const) {
     const minor: string[] = [];
     await page.emulateMedia({ colorScheme: theme });
     let first = true;
-    await tourEveryScreen(page, info, `a11y-${theme}`, async (screen) => {
+    await tourEveryScreen(page, info, `e2e/a11y-${theme}`, async (screen) => {
       if (first) {
         // The theme really applies: dark has a dark background, light a light one.
         const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);

@@ -28,7 +28,7 @@ for (const width of [400, 360]) {
     const failing: string[] = [];
     const minor: string[] = [];
     const wide: string[] = [];
-    await tourEveryScreen(page, info, `narrow-${width}`, async (screen) => {
+    await tourEveryScreen(page, info, `e2e/narrow-${width}`, async (screen) => {
       await page.waitForLoadState('networkidle');
       const { scrollWidth, innerWidth } = await page.evaluate(() => ({
         scrollWidth: document.documentElement.scrollWidth,

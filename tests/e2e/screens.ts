@@ -21,12 +21,13 @@ export async function view(page: Page, name: string) {
 }
 
 /**
- * Visits every screen from a fresh start at '/'. `tag` makes the pushed reference unique per caller.
+ * Visits every screen from a fresh start at '/'. `repository` (under the no-auth test registry) is where the
+ * Registry screen pushes the sample, at tag v0.1.0; each caller names its own.
  */
 export async function tourEveryScreen(
   page: Page,
   info: TestInfo,
-  tag: string,
+  repository: string,
   check: (screen: string) => Promise<void>,
 ): Promise<void> {
   await page.goto('/');
@@ -71,7 +72,7 @@ export async function tourEveryScreen(
   await check('Evaluate');
 
   await view(page, 'Registry');
-  const ref = `127.0.0.1:${registries().noauth!.port}/e2e/screens-${tag}:v1`;
+  const ref = `127.0.0.1:${registries().noauth!.port}/${repository}:v0.1.0`;
   // The view suggests a reference once the local registry answers; wait, so it cannot land mid-typing.
   await expect(page.getByTestId('default-registry')).toHaveText(/ — reachable$/);
   const form = page.getByRole('form', { name: 'Push the open policy' });
