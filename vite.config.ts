@@ -27,6 +27,12 @@ export default defineConfig({
     sourcemap: false,
     // jco's wasm-tools is ~2.4 MB and is loaded lazily; the warning is about the eager bundle.
     chunkSizeWarningLimit: 4096,
+    rolldownOptions: {
+      // src/lib is pure (design.md): importing a module there runs nothing. Saying so lets the bundler follow a
+      // barrel only as far as the names used: without it, the shell's `lib/storage` import reaches
+      // `lib/oci` (credentials → settings → blobs → hash-wasm), and that code is preloaded on first load.
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/]src[\\/]lib[\\/]/.test(id) },
+    },
   },
   worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173 },

@@ -5,7 +5,7 @@
  * `#/diff/…`) acts through openFromRoute(), which ignores the address the app itself just set.
  */
 import { diffPolicies, KEY_TITLE, KEY_VERSION, pullPolicy, type PolicyDiff } from '../lib/kubewarden';
-import { parseReference } from '../lib/oci';
+import { parseReference, splitReferencePair } from '../lib/oci';
 import { router } from './app.svelte';
 import { TagDeletion } from './browse-delete.svelte';
 import { TagTable } from './browse-tags.svelte';
@@ -179,7 +179,11 @@ export class BrowseState {
     if (keyOf(target) === this.requested) return;
     if (target.level === 'registry') void this.openRegistry(target.host);
     else if (target.level === 'repo') void this.openRepository(target.host, target.repository);
-    else void this.openDiff(target.left, target.right);
+    else {
+      // The router cut the address at the first `..`; a tag may hold `..`, so cut again where both sides parse.
+      const pair = splitReferencePair(`${target.left}..${target.right}`) ?? target;
+      void this.openDiff(pair.left, pair.right);
+    }
   }
 
   /** Shows a registry's repositories: the first catalog page, unless this registry's pages are already here. */

@@ -4,7 +4,14 @@
  * views keeps what was typed; a result disappears when its file or reference is no longer on screen. Signatures
  * of a pulled policy belong to the page-wide signature state (signatures.svelte.ts), which a pull starts.
  */
-import { KEY_OCI_URL, KEY_VERSION, pushPolicy, pullPolicy, type PolicyModel } from '../lib/kubewarden';
+import {
+  buildPolicyArtifact,
+  KEY_OCI_URL,
+  KEY_VERSION,
+  pushPolicy,
+  pullPolicy,
+  type PolicyModel,
+} from '../lib/kubewarden';
 import { parseReference, sortTags, type Reference } from '../lib/oci';
 import { appDocument, router } from './app.svelte';
 import { connections } from './connections.svelte';
@@ -18,6 +25,19 @@ export interface PushResult {
   immutableRef: string;
   /** The reference as pushed, with its tag. */
   reference: string;
+  /** When the push moved an existing tag: the manifest digest it named before (null if the registry hid it). */
+  moved?: { from: string | null };
+}
+
+/** A push that would move an existing tag to another manifest, waiting for the user's answer. */
+export interface MoveTagQuestion {
+  /** The reference as typed and parsed. */
+  reference: string;
+  bytes: Uint8Array;
+  /** The manifest the tag names now; null when the registry does not send Docker-Content-Digest. */
+  current: string | null;
+  /** The manifest this push would make it name. */
+  next: string;
 }
 
 export interface TagList {
@@ -71,7 +91,9 @@ export class RegistryViewState {
   /** "Push anyway" applies to the file it was ticked for, never to the next one. */
   private forcedBytes = $state.raw<Uint8Array | null>(null);
 
-  readonly push = new Operation<PushResult>(explainFor);
+  /** A finished run with a null result stopped to ask about moving a tag (see `moveQuestion`). */
+  readonly push = new Operation<PushResult | null>(explainFor);
+  moveQuestion = $state.raw<MoveTagQuestion | null>(null);
   readonly pull = new Operation<{ reference: string }>(explainFor);
   readonly tags = new Operation<TagList>(explainFor);
 
@@ -104,18 +126,46 @@ export class RegistryViewState {
     this.forcedBytes = on ? doc.bytes : null;
   }
 
-  /** Pushes the open policy in kwctl's layout; kwctl's refusals come back as an explained failure. */
-  async pushOpenPolicy(doc: OpenDocument): Promise<void> {
+  /**
+   * Pushes the open policy in kwctl's layout; kwctl's refusals come back as an explained failure. A tag that
+   * already names another manifest is not moved silently: the tag is checked first (HEAD), and the push stops at
+   * `moveQuestion` until it is called again with `moveTag`.
+   */
+  async pushOpenPolicy(doc: OpenDocument, { moveTag = false }: { moveTag?: boolean } = {}): Promise<void> {
     const bytes = doc.bytes;
     const reference = this.pushReference(doc).trim();
     if (!bytes || !reference) return;
     const check = policyOf(doc)?.pushCheck(this.isForced(doc));
+    this.moveQuestion = null;
     await this.push.run({ reference, bytes }, async (signal, onProgress) => {
       const ref = parseReference(reference);
       const client = connections.clientFor(ref);
+      let moved: PushResult['moved'];
+      if (ref.tag && !ref.digest && check?.allowed) {
+        const existing = await client.headManifest(ref, signal);
+        const next = existing ? (await buildPolicyArtifact(bytes, check.annotations)).manifestDigest : null;
+        if (existing && next && existing.digest !== next) {
+          if (!moveTag) {
+            this.moveQuestion = { reference, bytes, current: existing.digest, next };
+            return null;
+          }
+          moved = { from: existing.digest };
+        }
+      }
       const pushed = await pushPolicy(client, ref, bytes, { check, signal, onProgress });
-      return { digest: pushed.digest, immutableRef: pushed.immutableRef, reference: ref.canonical };
+      return {
+        digest: pushed.digest,
+        immutableRef: pushed.immutableRef,
+        reference: ref.canonical,
+        ...(moved ? { moved } : {}),
+      };
     });
+  }
+
+  /** The pending question about moving a tag, while the open file and the push reference are what it is about. */
+  visibleMoveQuestion(doc: OpenDocument): MoveTagQuestion | null {
+    const q = this.moveQuestion;
+    return q && q.bytes === doc.bytes && q.reference === this.pushReference(doc).trim() ? q : null;
   }
 
   /** Pulls a policy by reference, opens it (then Inspect) and looks up and verifies its signatures. */

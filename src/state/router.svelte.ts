@@ -5,8 +5,6 @@
  * the app's own calls (a link, Back/Forward, a typed address, a fresh load) reach the listeners, which is where a
  * route turns into an action; state fields never do.
  */
-import { parseReference } from '../lib/oci';
-
 export const VIEWS = [
   'explorer',
   'inspect',
@@ -59,23 +57,12 @@ function parseBrowse(path: string): BrowseTarget | null {
 }
 
 /**
- * `<ref>..<ref>`: a tag may itself hold `..`, so the split taken is the first where both sides are references
- * (else the first `..`, and opening it explains what is wrong).
+ * `<ref>..<ref>`, cut at the first `..`. The shell cannot afford the reference parser, so the Browse state re-cuts it
+ * where both sides are references (a tag may hold `..`; see lib/oci `splitReferencePair`).
  */
 export function splitDiff(text: string): BrowseTarget | null {
-  const cuts: number[] = [];
-  for (let i = text.indexOf('..'); i >= 0; i = text.indexOf('..', i + 1)) cuts.push(i);
-  if (!cuts.length) return null;
-  const valid = (s: string) => {
-    try {
-      parseReference(s);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const cut = cuts.find((i) => valid(text.slice(0, i)) && valid(text.slice(i + 2))) ?? cuts[0];
-  return { level: 'diff', left: text.slice(0, cut), right: text.slice(cut + 2) };
+  const cut = text.indexOf('..');
+  return cut < 0 ? null : { level: 'diff', left: text.slice(0, cut), right: text.slice(cut + 2) };
 }
 
 /** A malformed escape (`%E0%A4%A`) in a pasted link is kept as typed rather than throwing. */

@@ -1,6 +1,7 @@
 // The address of each Browse level: parseHash and hashFor agree, old addresses keep their meaning, and a diff
 // whose tags hold `..` still splits where both sides are references (the reference grammar of oci.md §1).
 import { describe, expect, it } from 'vitest';
+import { splitReferencePair } from '../../src/lib/oci';
 import { hashFor, parseHash, splitDiff, type Route } from '../../src/state/router.svelte';
 
 describe('router', () => {
@@ -50,13 +51,15 @@ describe('router', () => {
 
   it('splits a diff where both sides are references, even when a tag holds ".."', () => {
     // `v1..rc` is a valid tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}); the first `..` would leave "rc..r.example/p:v2".
-    expect(splitDiff('r.example/p:v1..rc..r.example/p:v2')).toEqual({
-      level: 'diff',
+    expect(splitReferencePair('r.example/p:v1..rc..r.example/p:v2')).toEqual({
       left: 'r.example/p:v1..rc',
       right: 'r.example/p:v2',
     });
-    expect(splitDiff('no-separator')).toBeNull();
+    expect(splitReferencePair('no-separator')).toBeNull();
     // Neither split is two references: the first is taken, and opening it explains the invalid side.
-    expect(splitDiff('A..B')).toEqual({ level: 'diff', left: 'A', right: 'B' });
+    expect(splitReferencePair('A..B')).toEqual({ left: 'A', right: 'B' });
+    // The router (in the shell, without the parser) cuts at the first `..`; Browse re-cuts it.
+    expect(splitDiff('r.example/p:v1..rc..r.example/p:v2')).toMatchObject({ left: 'r.example/p:v1' });
+    expect(splitDiff('no-separator')).toBeNull();
   });
 });

@@ -35,7 +35,14 @@ export function applyPatch(doc: unknown, ops: PatchOperation[]): unknown {
     if (op.op === 'add') expect(Object.hasOwn(parent, last), `add to existing ${op.path}`).toBe(false);
     else expect(Object.hasOwn(parent, last), `${op.op} of missing ${op.path}`).toBe(true);
     if (op.op === 'remove') delete parent[last];
-    else parent[last] = structuredClone(op.value);
+    // defineProperty, not `=`: a JSON key `__proto__` is an own property, which assignment would not create.
+    else
+      Object.defineProperty(parent, last, {
+        value: structuredClone(op.value),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
   }
   return root;
 }

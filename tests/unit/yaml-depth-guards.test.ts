@@ -27,3 +27,13 @@ describe('YAML depth guards', () => {
     expect(parseDocument(ok, 'request')).toEqual({ a: JSON.parse(`${'['.repeat(50)}1${']'.repeat(50)}`) });
   });
 });
+
+describe('yamlTooDeepAt', () => {
+  it('counts flow brackets and block indicators, not the keys of a wide flow mapping', async () => {
+    const { yamlTooDeepAt } = await import('../../src/lib/common');
+    const wide = `rules: [${Array(3000).fill('{apiGroups: [a], resources: [b]}').join(', ')}]\n`;
+    expect(yamlTooDeepAt(wide)).toBeNull();
+    expect(yamlTooDeepAt(`${'- '.repeat(300)}x\n`)).toBe(1);
+    expect(yamlTooDeepAt(`a: "${'['.repeat(1000)}"\n# ${'{'.repeat(1000)}\n`)).toBeNull();
+  });
+});

@@ -9,7 +9,7 @@ export const MAX_YAML_DEPTH = 256;
 
 /**
  * An upper bound of the nesting of `text`: open flow collections (`[`, `{`, outside quoted strings and comments)
- * plus, per line, its indentation and its compact block indicators (`- `, `? `, `: `). Null when it stays within
+ * plus, per line, its indentation and its compact block indicators (`- `, `? `, `: `) outside flow collections. Null when it stays within
  * {@link MAX_YAML_DEPTH}, else the 1-based line where it passes.
  */
 export function yamlTooDeepAt(text: string): number | null {
@@ -37,7 +37,8 @@ export function yamlTooDeepAt(text: string): number | null {
     const spaced = next === 32 || next === 10 || Number.isNaN(next);
     if (c === 91 /* [ */ || c === 123 /* { */) flow++;
     else if ((c === 93 /* ] */ || c === 125) /* } */ && flow > 0) flow--;
-    else if ((c === 45 /* - */ || c === 63 /* ? */ || c === 58) /* : */ && spaced) block++;
+    // Block indicators nest only outside flow collections; inside `[…]`/`{…}` the brackets say how deep it is.
+    else if (flow === 0 && (c === 45 /* - */ || c === 63 /* ? */ || c === 58) /* : */ && spaced) block++;
     else if (c === 34 /* " */) quote = 34;
     else if (c === 39 /* ' */ && (i === 0 || /[\s[{,:]/.test(text[i - 1]!))) quote = 39;
     else if (c === 35 /* # */ && (i === 0 || /\s/.test(text[i - 1]!))) {

@@ -6,6 +6,7 @@ export {
   isLoopbackHost,
   defaultBaseUrl,
   immutableReference,
+  splitReferencePair,
   namesTagOrDigest,
   type Reference,
 } from './reference';

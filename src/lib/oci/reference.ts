@@ -131,3 +131,23 @@ export function namesTagOrDigest(text: string): boolean {
   // The grammar only starts a tag after the last `/`, so `latest` was typed exactly when that segment ends with it.
   return /:latest$/.test(text.trim().split('/').pop() ?? '');
 }
+
+/**
+ * Splits `<ref>..<ref>` (a comparison's address). A tag may itself hold `..`, so the cut taken is the first where
+ * both sides parse as references, else the first `..` (opening it then explains the invalid side). Null without `..`.
+ */
+export function splitReferencePair(text: string): { left: string; right: string } | null {
+  const cuts: number[] = [];
+  for (let i = text.indexOf('..'); i >= 0; i = text.indexOf('..', i + 1)) cuts.push(i);
+  if (!cuts.length) return null;
+  const valid = (s: string) => {
+    try {
+      parseReference(s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const cut = cuts.find((i) => valid(text.slice(0, i)) && valid(text.slice(i + 2))) ?? cuts[0];
+  return { left: text.slice(0, cut), right: text.slice(cut + 2) };
+}

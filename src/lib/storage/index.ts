@@ -12,7 +12,17 @@ export {
   REGISTRIES_DB,
   type SavedRegistry,
 } from './credentials';
-export { saveDraft, loadDraft, discardDraft, DRAFTS_DATABASE, type Draft } from './drafts';
+export {
+  saveDraft,
+  saveDraftIfUnchanged,
+  stashDraft,
+  loadDraft,
+  listDraftKeys,
+  discardDraft,
+  DRAFTS_DATABASE,
+  type Draft,
+  type SaveOutcome,
+} from './drafts';
 export {
   saveTrustedRoot,
   loadTrustedRoot,

@@ -9,11 +9,13 @@ export {
   setCustomSection,
   removeCustomSections,
   stripDebug,
+  debugSections,
   isDebugSection,
   encodeCustomSection,
   KUBEWARDEN_METADATA,
   type StripOptions,
   type StripResult,
+  type StrippedSection,
 } from './edit';
 export {
   decodeImports,

@@ -22,7 +22,17 @@ export function neutraliseHtml(html: string): string {
 
 // A private instance so no other module's marked options or extensions leak in.
 const parser = new Marked({ gfm: true, breaks: false, async: false });
-parser.use({ renderer: { html: ({ text }) => neutraliseHtml(text) } });
+/** Usage text sits under the page's own headings: `#` becomes a level-4 heading, `##` level 5, the rest 6. */
+export const HEADING_OFFSET = 3;
+parser.use({
+  renderer: {
+    html: ({ text }) => neutraliseHtml(text),
+    heading({ tokens, depth }) {
+      const level = Math.min(6, depth + HEADING_OFFSET);
+      return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
+    },
+  },
+});
 
 /** Schemes a rendered link may keep; anything else (javascript:, data:, vbscript:, relative) loses its href. */
 const SAFE_LINK = /^(?:https?:|mailto:)/i;
