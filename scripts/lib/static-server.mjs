@@ -72,7 +72,12 @@ export function startStaticServer({ root, port, getConfig = () => ({}) }) {
       resolve({
         url: `http://127.0.0.1:${actual}`,
         port: actual,
-        close: () => new Promise((r) => server.close(() => r())),
+        // A browser keeps connections alive; without closing them, close() waits for the browser to let go.
+        close: () =>
+          new Promise((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
       });
     });
   });

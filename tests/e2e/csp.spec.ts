@@ -60,6 +60,8 @@ test('a worker under the worker header cannot eval or reach another origin; with
           new Promise((resolve) => {
             const w = new Worker('/assets/probe-worker-T.js', { type: 'module' });
             w.onmessage = (e) => resolve(e.data);
+            // A worker that fails to load says so, rather than leaving the test to its timeout.
+            w.onerror = (e) => resolve({ workerError: e.message || 'the worker did not load' });
           }),
       );
     };
@@ -67,7 +69,10 @@ test('a worker under the worker header cannot eval or reach another origin; with
     expect(await probe(served.url, bare.url)).toEqual({ evalRuns: false, otherOrigin: false });
   } finally {
     await served.close();
-    await new Promise((r) => bare.server.close(r));
+    await new Promise((r) => {
+      bare.server.close(r);
+      bare.server.closeAllConnections();
+    });
     rmSync(root, { recursive: true, force: true });
   }
 });
