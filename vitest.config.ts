@@ -11,7 +11,14 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'tests/fuzz/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
       {
         extends: true,
         resolve: { conditions: ['browser'] },
@@ -21,6 +28,13 @@ export default defineConfig({
           environment: 'node',
           setupFiles: ['tests/state/setup.ts'],
         },
+      },
+      {
+        // Components mounted with Svelte's client runtime in happy-dom: keyed-each checks (each_key_duplicate)
+        // exist only there, so server rendering could not show a duplicate key breaking a list.
+        extends: true,
+        resolve: { conditions: ['browser'] },
+        test: { name: 'components', include: ['tests/components/**/*.test.ts'], environment: 'happy-dom' },
       },
     ],
   },

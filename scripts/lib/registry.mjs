@@ -12,9 +12,10 @@ export const ALLOWED_METHODS = 'HEAD, GET, OPTIONS, POST, PUT, PATCH, DELETE';
 
 /**
  * The distribution config for an anonymous registry that lets `origin` (one exact origin, or '*') push and pull.
- * distribution cannot reflect origins, so one config serves one origin.
+ * distribution cannot reflect origins, so one config serves one origin. `allowDelete: false` gives the stock
+ * distribution answer to deletes (405 UNSUPPORTED), for tests of a registry that refuses them.
  */
-export function noAuthConfig({ port, origin, dataDir, cors = true }) {
+export function noAuthConfig({ port, origin, dataDir, cors = true, allowDelete = true }) {
   const headers = cors
     ? `    Access-Control-Allow-Origin: ['${origin}']
     Access-Control-Allow-Methods: ['${ALLOWED_METHODS}']
@@ -23,19 +24,19 @@ export function noAuthConfig({ port, origin, dataDir, cors = true }) {
     Access-Control-Max-Age: ['600']
 `
     : '';
-  return registryConfig({ port, dataDir, headers });
+  return registryConfig({ port, dataDir, headers, allowDelete });
 }
 
 /**
  * A distribution config: storage in `dataDir`, listening on loopback. `headers` are extra lines (4-space indented)
  * under `http.headers`; `auth` is an `auth:` block, absent for an anonymous registry.
  */
-function registryConfig({ port, dataDir, headers = '', auth = '' }) {
+function registryConfig({ port, dataDir, headers = '', auth = '', allowDelete = true }) {
   return `version: 0.1
 log: { level: warn }
 storage:
   filesystem: { rootdirectory: ${dataDir} }
-  delete: { enabled: true }
+  delete: { enabled: ${allowDelete} }
 http:
   addr: 127.0.0.1:${port}
   secret: dev-only-not-secret

@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { cspFor } from './csp.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -24,7 +25,8 @@ export function startStaticServer({ root, port, getConfig = () => ({}) }) {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
+    // The header, not index.html's <meta>, is what reaches the workers (their scripts get the stricter policy).
+    res.setHeader('Content-Security-Policy', cspFor(path, String(req.headers['sec-fetch-dest'] ?? '')));
     if (path === '/wasmlens-config.json') {
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Cache-Control', 'no-store');
@@ -70,7 +72,12 @@ export function startStaticServer({ root, port, getConfig = () => ({}) }) {
       resolve({
         url: `http://127.0.0.1:${actual}`,
         port: actual,
-        close: () => new Promise((r) => server.close(() => r())),
+        // A browser keeps connections alive; without closing them, close() waits for the browser to let go.
+        close: () =>
+          new Promise((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
       });
     });
   });

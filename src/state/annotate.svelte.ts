@@ -5,192 +5,42 @@ import {
   emptyMetadata,
   metadataFromYaml,
   MetadataError,
-  protocolVersionFor,
+  MetadataImportError,
   scanHostCapabilities,
   validateMetadata,
-  KEY_AUTHOR,
-  KEY_CATEGORY,
-  KEY_DESCRIPTION,
   KEY_KWCTL,
-  KEY_LICENSE,
-  KEY_OCI_URL,
-  KEY_SEVERITY,
-  KEY_SOURCE,
-  KEY_TITLE,
-  KEY_URL,
-  KEY_USAGE,
-  KEY_VERSION,
-  EXECUTION_MODES,
-  OPERATIONS,
-  POLICY_TYPES,
   type CapabilityScan,
-  type ExecutionMode,
   type Issue,
   type Metadata,
-  type Operation,
   type PolicyModel,
-  type PolicyType,
 } from '../lib/kubewarden';
-import { ProtocolDetection } from './protocol-detection.svelte';
-import { stripDebug, type WasmInfo } from '../lib/wasm';
-import { discardDraft, loadDraft, saveDraft } from '../lib/storage';
+import { ProtocolDetection, protocolIssues, withDetectedProtocol } from './protocol-detection.svelte';
+import type { WasmInfo } from '../lib/wasm';
+import {
+  discardDraft,
+  loadDraft,
+  saveDraft,
+  saveDraftIfUnchanged,
+  stashDraft,
+  type Draft,
+} from '../lib/storage';
+import { draftChannel, mergeForms, newWriterId } from './draft-sync';
 import type { OpenDocument } from './document.svelte';
 import { policyOf } from './policy';
 
-/** The well-known annotations that get their own inputs, in the form's order. */
-export const TEXT_FIELDS = [
-  { name: 'title', key: KEY_TITLE, label: 'Title' },
-  { name: 'description', key: KEY_DESCRIPTION, label: 'Description' },
-  { name: 'author', key: KEY_AUTHOR, label: 'Author' },
-  { name: 'url', key: KEY_URL, label: 'URL' },
-  { name: 'source', key: KEY_SOURCE, label: 'Source' },
-  { name: 'license', key: KEY_LICENSE, label: 'License' },
-  { name: 'version', key: KEY_VERSION, label: 'Version' },
-  { name: 'ociUrl', key: KEY_OCI_URL, label: 'OCI URL' },
-  { name: 'category', key: KEY_CATEGORY, label: 'Category' },
-  { name: 'severity', key: KEY_SEVERITY, label: 'Severity' },
-  { name: 'usage', key: KEY_USAGE, label: 'Usage' },
-] as const;
-export type TextFieldName = (typeof TEXT_FIELDS)[number]['name'];
-
-export interface RuleForm {
-  /** Comma-separated lists; `""` stands for the empty string (the core API group). */
-  apiGroups: string;
-  apiVersions: string;
-  resources: string;
-  operations: Operation[];
-}
-
-/** Everything the form edits, as plain JSON (this is what a draft stores). */
-export interface FormModel {
-  text: Record<TextFieldName, string>;
-  annotations: { key: string; value: string }[];
-  rules: RuleForm[];
-  mutating: boolean;
-  backgroundAudit: boolean;
-  executionMode: ExecutionMode;
-  policyType: PolicyType;
-  contextAwareResources: { apiVersion: string; kind: string }[];
-  /** Off: the key is left out. On: written, also as `[]` when the list is empty. */
-  declareHostCapabilities: boolean;
-  /** One capability per line. */
-  hostCapabilities: string;
-  minimumKubewardenVersion: string;
-}
-
-/** Splits a comma-separated list; `""` or `''` is an empty-string item, blank items are dropped. */
-export function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((s) => (s === '""' || s === "''" ? '' : s));
-}
-
-/** The inverse of {@link splitList}. */
-export function joinList(items: readonly string[]): string {
-  return items.map((s) => (s === '' ? '""' : s)).join(', ');
-}
-
-/** The form for a metadata object; `io.kubewarden.kwctl` is left out (it is kept as the file has it). */
-export function formFromMetadata(m: Metadata): FormModel {
-  const annotations = { ...m.annotations };
-  const text = {} as Record<TextFieldName, string>;
-  for (const f of TEXT_FIELDS) {
-    text[f.name] = annotations[f.key] ?? '';
-    delete annotations[f.key];
-  }
-  delete annotations[KEY_KWCTL];
-  return {
-    text,
-    annotations: Object.entries(annotations).map(([key, value]) => ({ key, value: String(value) })),
-    rules: m.rules.map((r) => ({
-      apiGroups: joinList(r.apiGroups),
-      apiVersions: joinList(r.apiVersions),
-      resources: joinList(r.resources),
-      operations: [...r.operations],
-    })),
-    mutating: m.mutating,
-    backgroundAudit: m.backgroundAudit,
-    executionMode: m.executionMode,
-    policyType: m.policyType,
-    contextAwareResources: m.contextAwareResources.map((r) => ({ ...r })),
-    declareHostCapabilities: m.hostCapabilities !== undefined,
-    hostCapabilities: (m.hostCapabilities ?? []).join('\n'),
-    minimumKubewardenVersion: m.minimumKubewardenVersion ?? '',
-  };
-}
-
-/**
- * The metadata the form describes. `kwctlVersion` is the file's existing `io.kubewarden.kwctl` value: it is
- * kept, and a value typed by the user is dropped (Wasmlens never fakes a kwctl version, spec §6).
- */
-export function metadataFromForm(form: FormModel, kwctlVersion?: string): Metadata {
-  const annotations: Record<string, string> = {};
-  for (const row of form.annotations)
-    if (row.key !== '' && row.key !== KEY_KWCTL) annotations[row.key] = row.value;
-  for (const f of TEXT_FIELDS) if (form.text[f.name] !== '') annotations[f.key] = form.text[f.name];
-  if (kwctlVersion !== undefined) annotations[KEY_KWCTL] = kwctlVersion;
-  const m: Metadata = {
-    ...emptyMetadata(form.executionMode),
-    protocolVersion: protocolVersionFor(form.executionMode).version,
-    rules: form.rules.map((r) => ({
-      apiGroups: splitList(r.apiGroups),
-      apiVersions: splitList(r.apiVersions),
-      resources: splitList(r.resources),
-      operations: OPERATIONS.filter((op) => r.operations.includes(op)),
-    })),
-    annotations,
-    mutating: form.mutating,
-    backgroundAudit: form.backgroundAudit,
-    policyType: form.policyType,
-    contextAwareResources: form.contextAwareResources.map((r) => ({
-      apiVersion: r.apiVersion,
-      kind: r.kind,
-    })),
-  };
-  if (form.declareHostCapabilities) {
-    m.hostCapabilities = form.hostCapabilities
-      .split('\n')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-  }
-  if (form.minimumKubewardenVersion.trim() !== '')
-    m.minimumKubewardenVersion = form.minimumKubewardenVersion.trim();
-  return m;
-}
-
-/** True when a value read back from a draft has the shape of a {@link FormModel}. */
-export function isFormModel(v: unknown): v is FormModel {
-  if (!v || typeof v !== 'object') return false;
-  const f = v as Partial<FormModel>;
-  const strings = (o: unknown, keys: string[]) =>
-    !!o && typeof o === 'object' && keys.every((k) => typeof (o as Record<string, unknown>)[k] === 'string');
-  return (
-    strings(
-      f.text,
-      TEXT_FIELDS.map((t) => t.name),
-    ) &&
-    Array.isArray(f.annotations) &&
-    f.annotations.every((a) => strings(a, ['key', 'value'])) &&
-    Array.isArray(f.rules) &&
-    f.rules.every(
-      (r) =>
-        strings(r, ['apiGroups', 'apiVersions', 'resources']) &&
-        Array.isArray(r.operations) &&
-        r.operations.every((o) => OPERATIONS.includes(o)),
-    ) &&
-    typeof f.mutating === 'boolean' &&
-    typeof f.backgroundAudit === 'boolean' &&
-    EXECUTION_MODES.includes(f.executionMode as ExecutionMode) &&
-    POLICY_TYPES.includes(f.policyType as PolicyType) &&
-    Array.isArray(f.contextAwareResources) &&
-    f.contextAwareResources.every((r) => strings(r, ['apiVersion', 'kind'])) &&
-    typeof f.declareHostCapabilities === 'boolean' &&
-    typeof f.hostCapabilities === 'string' &&
-    typeof f.minimumKubewardenVersion === 'string'
-  );
-}
+export {
+  TEXT_FIELDS,
+  splitList,
+  joinList,
+  formFromMetadata,
+  metadataFromForm,
+  isFormModel,
+  annotationRowIssues,
+  type TextFieldName,
+  type RuleForm,
+  type FormModel,
+} from './annotate-form';
+import { formFromMetadata, isFormModel, metadataFromForm, type FormModel } from './annotate-form';
 
 const SAVE_DELAY_MS = 400;
 
@@ -205,7 +55,11 @@ export class AnnotateEditor {
   importError = $state<string | null>(null);
   /** Set when the form was restored from a saved draft. */
   restoredAt = $state<number | null>(null);
-  saveStatus = $state<'none' | 'pending' | 'saved' | 'failed'>('none');
+  saveStatus = $state<'none' | 'pending' | 'saved' | 'failed' | 'conflict'>('none');
+  /** Another tab saved this module's draft after this tab last read or wrote it; saving waits for the user. */
+  conflict = $state.raw<{ savedAt: number; version: number } | null>(null);
+  /** Fields the last merge could not combine (this tab's value was kept). */
+  mergeConflicts = $state.raw<string[] | null>(null);
 
   readonly bytes: Uint8Array;
   readonly info: WasmInfo;
@@ -225,6 +79,15 @@ export class AnnotateEditor {
   private readonly initialJson: string;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private disposed = false;
+  /** The stored draft this tab's form is based on: its version, and its form (the merge base). */
+  private baseVersion = 0;
+  private baseJson: string;
+  /** Saves run one after another, so this tab never races itself on the version. */
+  private saving: Promise<void> = Promise.resolve();
+  private writing = false;
+  private readonly channel: ReturnType<typeof draftChannel>;
+  /** This editor's id in the drafts it writes. */
+  private readonly writer = newWriterId();
   /** Bumped by discard(), so a draft read that started earlier is not applied afterwards. */
   private generation = 0;
 
@@ -243,8 +106,17 @@ export class AnnotateEditor {
     this.origin = start ? 'file' : 'defaults';
     this.kwctlVersion = start?.annotations[KEY_KWCTL];
     const rego = policy.rego;
-    this.form = formFromMetadata(start ?? emptyMetadata(policy.execution.mode));
-    this.initialJson = JSON.stringify(this.form);
+    // Serialised while still plain: through the state proxies it would wrap every row of a huge form first.
+    const initial = formFromMetadata(start ?? emptyMetadata(policy.execution.mode));
+    this.initialJson = JSON.stringify(initial);
+    this.form = initial;
+    this.baseJson = this.initialJson;
+    this.channel = draftChannel(this.writer, (a) => {
+      if (a.sha256 === this.sha256 && a.version > this.baseVersion && !this.disposed) {
+        this.conflict = { savedAt: a.savedAt, version: a.version };
+        this.saveStatus = 'conflict';
+      }
+    });
     // kwctl stops at backend detection for a Rego module in waPC mode and never asks it for a protocol version.
     this.protocol = new ProtocolDetection(bytes, { skip: rego || info.kind !== 'module' });
     this.metadata = $derived(
@@ -279,7 +151,7 @@ export class AnnotateEditor {
       if (this.disposed || !draft || !isFormModel(draft.value)) return;
       // Never overwrite edits made (or a discard done) while the draft was being read.
       if (generation !== this.generation || JSON.stringify(this.form) !== before) return;
-      this.form = draft.value;
+      this.adopt(draft as Draft<FormModel>);
       this.restoredAt = draft.savedAt;
       this.saveStatus = 'saved';
     } catch {
@@ -290,24 +162,120 @@ export class AnnotateEditor {
   /** Called on every change; saves after a short pause, or deletes the draft when the edits were undone. */
   scheduleSave(): void {
     if (this.timer) clearTimeout(this.timer);
-    this.saveStatus = this.dirty || this.restoredAt ? 'pending' : this.saveStatus;
+    if (this.conflict) return;
+    // No `dirty` here: it serialises the whole form, and this runs on every keystroke. The save decides.
+    if (this.saveStatus !== 'none' || this.restoredAt) this.saveStatus = 'pending';
     this.timer = setTimeout(() => void this.saveNow(), SAVE_DELAY_MS);
   }
 
-  async saveNow(): Promise<void> {
+  /** Saves now: only over the version this tab last saw, so another tab's newer draft is never overwritten. */
+  saveNow(): Promise<void> {
     this.timer = null;
-    if (this.disposed) return;
+    if (this.disposed) return this.saving;
+    this.saving = this.saving.then(() => this.write());
+    return this.saving;
+  }
+
+  private async write(): Promise<void> {
+    if (this.conflict) {
+      this.saveStatus = 'conflict';
+      return;
+    }
+    this.writing = true;
     try {
+      const json = JSON.stringify(this.form);
       if (this.dirty) {
-        await saveDraft(this.sha256, this.name, $state.snapshot(this.form));
+        if (json === this.baseJson && this.baseVersion > 0) {
+          this.saveStatus = 'saved'; // already stored as it is
+          return;
+        }
+        const value = JSON.parse(json) as FormModel;
+        const outcome = await saveDraftIfUnchanged(this.sha256, this.name, value, {
+          baseVersion: this.baseVersion,
+          tab: this.writer,
+        });
+        if (!outcome.ok) {
+          this.conflict = { savedAt: outcome.current.savedAt, version: outcome.current.version };
+          this.saveStatus = 'conflict';
+          return;
+        }
+        this.baseVersion = outcome.draft.version;
+        this.baseJson = json;
         this.saveStatus = 'saved';
+        const { version, savedAt } = outcome.draft;
+        this.channel.announce({ sha256: this.sha256, version, savedAt, tab: this.writer });
       } else if (this.saveStatus !== 'none') {
         await discardDraft(this.sha256);
         this.saveStatus = 'none';
       }
     } catch {
       this.saveStatus = 'failed';
+    } finally {
+      this.writing = false;
     }
+  }
+
+  /**
+   * Saves a pending edit at once, when the page is hidden or unloads. Unloading leaves no time to read the stored
+   * version first, so the write goes straight out (unless another tab is known to have written since).
+   */
+  flush(unloading: boolean): void {
+    if ((!this.timer && !this.writing) || this.disposed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!unloading) {
+      void this.saveNow();
+      return;
+    }
+    if (this.conflict || !this.dirty) return;
+    const value = $state.snapshot(this.form) as FormModel;
+    // Synchronous, so it is kept however soon the page goes; the IndexedDB write may or may not finish first.
+    stashDraft(this.sha256, this.name, value, this.baseVersion + 1, this.writer);
+    void saveDraft(this.sha256, this.name, value, undefined, {
+      version: this.baseVersion + 1,
+      tab: this.writer,
+    }).catch(() => {});
+  }
+
+  /** Makes a stored draft the form and the base of this tab's next save. */
+  private adopt(draft: Draft<FormModel>): void {
+    this.form = draft.value;
+    this.baseVersion = draft.version;
+    this.baseJson = JSON.stringify(draft.value);
+  }
+
+  /**
+   * Answers a conflict with another tab's draft: `theirs` replaces this tab's form with it, `merge` combines both
+   * tabs' edits field by field (this tab wins where both changed a field), `mine` saves this tab's form over it.
+   */
+  async resolveConflict(choice: 'theirs' | 'merge' | 'mine'): Promise<void> {
+    if (!this.conflict) return;
+    const stored = await loadDraft(this.sha256).catch(() => undefined);
+    const theirs = stored && isFormModel(stored.value) ? (stored as Draft<FormModel>) : null;
+    this.conflict = null;
+    this.mergeConflicts = null;
+    if (!theirs) {
+      // Their draft is gone (discarded there): nothing to lose by saving this tab's form.
+      this.baseVersion = 0;
+    } else if (choice === 'theirs') {
+      this.adopt(theirs);
+      this.restoredAt = theirs.savedAt;
+      this.saveStatus = 'saved';
+      return;
+    } else if (choice === 'merge') {
+      const merged = mergeForms(
+        JSON.parse(this.baseJson) as FormModel,
+        $state.snapshot(this.form) as FormModel,
+        theirs.value,
+      );
+      this.baseVersion = theirs.version;
+      this.baseJson = JSON.stringify(theirs.value);
+      this.form = merged.form;
+      this.mergeConflicts = merged.conflicts;
+    } else {
+      this.baseVersion = theirs.version;
+    }
+    await this.saveNow();
   }
 
   /** Clears the saved draft and goes back to the file's metadata (or the defaults). */
@@ -319,6 +287,10 @@ export class AnnotateEditor {
     this.restoredAt = null;
     this.notes = [];
     this.importError = null;
+    this.conflict = null;
+    this.mergeConflicts = null;
+    this.baseVersion = 0;
+    this.baseJson = this.initialJson;
     try {
       await discardDraft(this.sha256);
     } finally {
@@ -331,6 +303,7 @@ export class AnnotateEditor {
     try {
       const { metadata, warnings } = metadataFromYaml(text, usage === undefined ? {} : { usage });
       this.form = formFromMetadata(metadata);
+      this.scheduleSave();
       const notes = [...warnings];
       if (metadata.annotations[KEY_KWCTL] !== undefined) {
         notes.push(
@@ -343,7 +316,13 @@ export class AnnotateEditor {
       return true;
     } catch (e) {
       if (!(e instanceof MetadataError)) throw e;
-      this.importError = e.line ? `Line ${e.line}: ${e.message}` : e.message;
+      // Every problem of the file, one per line in file order, each as kwctl words it.
+      this.importError =
+        e instanceof MetadataImportError && e.problems.length > 0
+          ? e.problems.map((p) => `Line ${p.line}: ${p.message}`).join('\n')
+          : e.line
+            ? `Line ${e.line}: ${e.message}`
+            : e.message;
       return false;
     }
   }
@@ -351,21 +330,20 @@ export class AnnotateEditor {
   /** Puts a README's text into the usage field. */
   importUsage(text: string): void {
     this.form.text.usage = text;
+    this.scheduleSave();
   }
 
-  /** The module with the form's metadata; optionally with debug sections removed first. */
-  annotated(strip: boolean): { bytes: Uint8Array; savedBytes: number } {
-    const base = strip ? stripDebug(this.bytes, { name: true }) : { bytes: this.bytes, savedBytes: 0 };
-    return { bytes: annotate(base.bytes, this.metadata), savedBytes: base.savedBytes };
+  /** The module with the form's metadata: only the metadata section differs (Explorer strips debug info). */
+  annotated(): Uint8Array {
+    return annotate(this.bytes, this.metadata);
   }
 
   /**
    * {@link annotated} as parts (views of the module, then the new metadata section), for saving: a download of a
    * 100 MB module then holds no second copy of it.
    */
-  annotatedParts(strip: boolean): { parts: Uint8Array[]; savedBytes: number } {
-    const base = strip ? stripDebug(this.bytes, { name: true }) : { bytes: this.bytes, savedBytes: 0 };
-    return { parts: annotateParts(base.bytes, this.metadata), savedBytes: base.savedBytes };
+  annotatedParts(): Uint8Array[] {
+    return annotateParts(this.bytes, this.metadata);
   }
 
   /** Flushes a pending draft save and stops further ones. */
@@ -376,26 +354,9 @@ export class AnnotateEditor {
       void this.saveNow();
     }
     this.disposed = true;
+    // The last save announces itself first; then this editor stops listening.
+    void this.saving.finally(() => this.channel.close());
   }
-}
-
-/** For waPC, the protocol version detection found (or the user's explicit "assume v1"), not a guess. */
-function withDetectedProtocol(m: Metadata, protocol: ProtocolDetection): Metadata {
-  return m.executionMode === 'kubewarden-wapc' && !protocol.skip
-    ? { ...m, protocolVersion: protocol.effective }
-    : m;
-}
-
-/** Detection in progress or failed blocks the download, next to the protocol version field. */
-function protocolIssues(m: Metadata, protocol: ProtocolDetection): Issue[] {
-  if (m.executionMode !== 'kubewarden-wapc' || protocol.skip) return [];
-  if (protocol.status === 'detecting' || protocol.status === 'idle')
-    return [
-      { severity: 'error', field: 'protocolVersion', message: 'Asking the module for its protocol version…' },
-    ];
-  if (protocol.status === 'failed' && !protocol.assumeV1)
-    return [{ severity: 'error', field: 'protocolVersion', message: protocol.error ?? 'Detection failed.' }];
-  return [];
 }
 
 function safe<T>(fn: () => T, fallback: T): T {
@@ -413,11 +374,27 @@ function safe<T>(fn: () => T, fallback: T): T {
 export class AnnotateSession {
   editor = $state.raw<AnnotateEditor | null>(null);
 
+  constructor() {
+    if (typeof window === 'undefined') return;
+    // A reload or a closed tab within the save delay must not lose the last edit.
+    window.addEventListener('pagehide', () => this.editor?.flush(true));
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'hidden') this.editor?.flush(false);
+    });
+  }
+
   /** The editor for `doc`, made on first use; another document disposes the old one (flushing its draft). */
   attach(doc: OpenDocument): AnnotateEditor | null {
     const { bytes, info, sha256 } = doc;
     const policy = policyOf(doc);
-    if (!bytes || !info || !sha256 || !policy) return null;
+    if (!bytes || !info || !sha256 || !policy || info.kind !== 'module') {
+      // A component cannot carry metadata: no editor (the view says so); the previous file's draft is flushed.
+      if (info && info.kind !== 'module') {
+        this.editor?.dispose();
+        this.editor = null;
+      }
+      return null;
+    }
     if (this.editor?.bytes === bytes) return this.editor;
     this.editor?.dispose();
     const editor = new AnnotateEditor(bytes, info, sha256, doc.name, policy);

@@ -9,6 +9,8 @@ import {
   buildFluxArtifact,
   buildKyvernoArtifact,
   gunzip,
+  jsonLines,
+  jsonText,
   readTar,
   safeDownloadName,
   recognizeArtifact,
@@ -23,14 +25,24 @@ import {
   type TarInputFile,
   type YamlDocument,
 } from '../lib/artifacts';
-import { parseReference, pushArtifact, type FetchedManifest, type Reference } from '../lib/oci';
+import type { ContentSource } from '../lib/layout';
+import {
+  namesTagOrDigest,
+  parseReference,
+  pushArtifact,
+  type FetchedManifest,
+  type Reference,
+} from '../lib/oci';
 import { appDocument, router } from './app.svelte';
 import { connections } from './connections.svelte';
 import { describeFailure } from './failures';
+import { layouts, OFFLINE_HOST } from './layouts.svelte';
 import { Operation, type Subject } from './operation.svelte';
 
 /** Blobs above this are offered for download only: decoding them would freeze the tab. */
 export const MAX_VIEW_BYTES = 64 * 1024 * 1024;
+/** JSON blobs are shown up to this many lines. */
+const MAX_JSON_LINES = 20_000;
 /** Config blobs are fetched along with the manifest (for labels) only up to this size. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -59,6 +71,10 @@ export interface OpenedArtifact {
   fetched: FetchedManifest;
   recognition: Recognition;
   configBytes: Uint8Array | null;
+  /** Where its blobs are read: the open layout when it holds the digest, else the registry's client. */
+  source: ContentSource;
+  /** The layout's name when it was read from one (no network involved), else null. */
+  layout: string | null;
 }
 
 export interface PushedArtifactInfo {
@@ -110,20 +126,44 @@ export class ArtifactsState {
     this.requested = wanted;
     this.typed = wanted;
     this.blob.cancel();
+    if (this.showTagsInstead(wanted)) return;
     await this.opening.run({ reference: wanted }, async (signal) => {
       const reference = parseReference(wanted);
-      const client = connections.clientFor(reference);
-      const fetched = await client.getManifest(reference, signal);
+      // A digest the open layout holds is read from it: the same bytes, and no network needed.
+      const offline = layouts.contentFor(reference);
+      const source = offline?.source ?? connections.clientFor(reference);
+      const fetched = await source.getManifest(reference, signal);
       let configBytes: Uint8Array | null = null;
       const config = fetched.manifest.config;
       if (config && Number.isSafeInteger(config.size) && config.size <= MAX_CONFIG_BYTES)
-        configBytes = await client.getBlob(reference, config, { signal }).catch(() => null);
+        configBytes = await source.getBlob(reference, config, { signal }).catch(() => null);
       const recognition = recognizeArtifact(fetched.manifest, {
         mediaType: fetched.mediaType,
         configBytes: configBytes ?? undefined,
       });
-      return { reference, fetched, recognition, configBytes };
+      return { reference, fetched, recognition, configBytes, source, layout: offline?.name ?? null };
     });
+  }
+
+  /**
+   * A repository without a tag or digest is a request to see its tags, not its `latest` (which may not exist): the
+   * Browse view opens them, in place of this address so that Back does not land here again.
+   */
+  private showTagsInstead(text: string): boolean {
+    let ref: Reference;
+    try {
+      if (namesTagOrDigest(text)) return false;
+      ref = parseReference(text);
+    } catch {
+      return false; // Invalid text: opening it explains what is wrong.
+    }
+    this.opening.cancel();
+    const target = { level: 'repo' as const, host: ref.registry, repository: ref.repository };
+    router.navigate({ view: 'browse', ref: null, browse: target }, { replace: true });
+    void import('./browse.svelte').then(({ browse }) =>
+      browse.openRepository(target.host, target.repository),
+    );
+    return true;
   }
 
   /** A route `#/ref/<text>` arrived (a link, Back/Forward, a fresh load): open it unless it is what was asked last. */
@@ -136,7 +176,7 @@ export class ArtifactsState {
     const text = this.typed.trim();
     if (!text) return;
     void this.open(text, { reload: text === this.requested });
-    router.go('artifacts', text);
+    if (router.route.view === 'artifacts') router.go('artifacts', text);
   }
 
   /** `registry/repository@digest` of a child, for links that can be shared. */
@@ -152,7 +192,7 @@ export class ArtifactsState {
     await this.blob.run({ reference: this.childReference(descriptor.digest) }, async (signal) => {
       if (descriptor.size > MAX_VIEW_BYTES)
         throw new ArtifactError('too-large', `This blob is ${descriptor.size} bytes; download it instead.`);
-      const bytes = await this.fetchBlob(opened.reference, descriptor, signal);
+      const bytes = await opened.source.getBlob(opened.reference, descriptor, { signal });
       return decodeBlob(descriptor, bytes);
     });
   }
@@ -162,7 +202,7 @@ export class ArtifactsState {
     const opened = this.opened;
     if (!opened) return;
     await this.blob.run({ reference: this.childReference(descriptor.digest) }, async (signal) => {
-      const bytes = await this.fetchBlob(opened.reference, descriptor, signal);
+      const bytes = await opened.source.getBlob(opened.reference, descriptor, { signal });
       save(safeDownloadName(descriptor.title ?? '', descriptor.digest.replace(':', '-')), bytes);
       return null;
     });
@@ -175,23 +215,26 @@ export class ArtifactsState {
     const state = await this.blob.run(
       { reference: this.childReference(descriptor.digest) },
       async (signal) => {
-        const bytes = await this.fetchBlob(opened.reference, descriptor, signal);
+        const bytes = await opened.source.getBlob(opened.reference, descriptor, { signal });
         const name = descriptor.title || `${opened.reference.repository.split('/').pop()}.wasm`;
-        await appDocument.openBytes(name, bytes, {
-          kind: 'registry',
-          reference: opened.reference.canonical,
-          digest: descriptor.digest,
-          manifestDigest: opened.fetched.digest,
-        });
+        // An entry of a layout that names no registry came from no registry: it opens as a file.
+        await appDocument.openBytes(
+          name,
+          bytes,
+          opened.reference.registry === OFFLINE_HOST
+            ? { kind: 'file' }
+            : {
+                kind: 'registry',
+                reference: opened.reference.canonical,
+                digest: descriptor.digest,
+                manifestDigest: opened.fetched.digest,
+              },
+        );
         if (appDocument.error) throw new ArtifactError('bad-input', appDocument.error.message, name);
         return null;
       },
     );
     if (state.status === 'done') router.go('explorer');
-  }
-
-  private fetchBlob(ref: Reference, descriptor: BlobDescriptor, signal: AbortSignal): Promise<Uint8Array> {
-    return connections.clientFor(ref).getBlob(ref, descriptor, { signal });
   }
 
   /** Builds and pushes the Kyverno policies of the form (one layer each). */
@@ -239,8 +282,14 @@ async function decodeBlob(descriptor: BlobDescriptor, bytes: Uint8Array): Promis
   try {
     if (view === 'yaml') blob.yaml = splitYamlDocuments(new TextDecoder().decode(bytes));
     else if (view === 'tar-gzip') blob.entries = readTar(await gunzip(bytes));
-    else if (view === 'json')
-      blob.json = JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)), null, 2);
+    else if (view === 'json') {
+      // Laid out without recursion and cut after MAX_JSON_LINES: JSON.stringify overflows the stack on deep
+      // nesting, and its indentation grows with the square of the depth.
+      const lines = jsonLines(JSON.parse(new TextDecoder().decode(bytes)), MAX_JSON_LINES + 1);
+      blob.json = jsonText(lines.slice(0, MAX_JSON_LINES));
+      if (lines.length > MAX_JSON_LINES)
+        blob.problem = `Only the first ${MAX_JSON_LINES} lines are shown; download the blob for the rest.`;
+    }
   } catch (e) {
     blob.problem = describeFailure(e).message;
   }

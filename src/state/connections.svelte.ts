@@ -16,10 +16,14 @@ import {
   type RegistrySettings,
 } from '../lib/oci';
 import {
+  createVault,
   forgetAllRegistries,
   forgetRegistry,
   listSavedRegistries,
+  loadVault,
   saveRegistry,
+  saveVault,
+  unlockVault,
   type SavedRegistry,
 } from '../lib/storage';
 import { describeFailure, type Failure } from './failures';
@@ -79,6 +83,11 @@ export class Connections {
   /** A token realm on another host asks before credentials go there; the UI answers through resolve(). */
   realmConfirmation = $state.raw<PendingRealmConfirmation | null>(null);
   notes = $state.raw<RegistryNote[]>([]);
+  /**
+   * Remembered secrets: stored as they are (`none`), or encrypted with a passphrase not given yet in this tab
+   * (`locked`) or given (`unlocked`; the key stays in this tab's memory only).
+   */
+  vault = $state<'none' | 'locked' | 'unlocked'>('none');
   /** How many clients were made in this tab (tests check that it stays one per registry). */
   clientsMade = 0;
 
@@ -86,6 +95,7 @@ export class Connections {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private clients = new Map<string, ClientEntry>();
   private loaded: Promise<void> | null = null;
+  private vaultKey: CryptoKey | null = null;
 
   constructor(private readonly fetchFn: typeof fetch = (input, init) => globalThis.fetch(input, init)) {}
 
@@ -93,9 +103,8 @@ export class Connections {
   load(): Promise<void> {
     return (this.loaded ??= (async () => {
       try {
-        const saved = await listSavedRegistries();
-        const inMemory = this.registries.filter((r) => !saved.some((s) => s.host === r.host));
-        this.registries = sortByHost([...saved, ...inMemory]);
+        if (this.vault === 'none' && (await loadVault())) this.vault = 'locked';
+        await this.mergeSaved();
       } catch {
         this.storageUnavailable = true;
       }
@@ -103,8 +112,29 @@ export class Connections {
     })());
   }
 
-  /** Adds or replaces a registry; it is written to IndexedDB only when `remember` is on. */
-  async add(entry: SavedRegistry): Promise<SavedRegistry> {
+  private async mergeSaved(): Promise<void> {
+    const saved = await listSavedRegistries(this.vaultKey);
+    const inMemory = this.registries.filter((r) => !saved.some((s) => s.host === r.host));
+    this.registries = sortByHost([...saved, ...inMemory]);
+  }
+
+  /** Opens the encrypted remembered secrets with their passphrase (once per tab); false when it is not theirs. */
+  async unlock(passphrase: string): Promise<boolean> {
+    const record = await loadVault();
+    if (!record) return false;
+    const key = await unlockVault(record, passphrase);
+    if (!key) return false;
+    this.vaultKey = key;
+    this.vault = 'unlocked';
+    await this.mergeSaved();
+    return true;
+  }
+
+  /**
+   * Adds or replaces a registry; it is written to IndexedDB only when `remember` is on. A `passphrase` opens the
+   * encrypted secrets, or (the first time) starts encrypting every remembered secret with it.
+   */
+  async add(entry: SavedRegistry, { passphrase = '' }: { passphrase?: string } = {}): Promise<SavedRegistry> {
     const host = normalizeHost(entry.host);
     if (!host || /[\s/@]/.test(host))
       throw new Error(`"${host}" is not a registry host (host or host:port).`);
@@ -119,11 +149,27 @@ export class Connections {
     const problem =
       (clean.baseUrl ? baseUrlProblem(clean.baseUrl) : null) ?? settingsProblem(entry.settings ?? {});
     if (problem) throw new Error(problem);
-    if (clean.remember) await saveRegistry(clean);
+    if (clean.remember) await this.remember(clean, passphrase);
     else await forgetRegistry(host).catch(() => undefined);
     this.clients.delete(host);
     this.registries = sortByHost([...this.registries.filter((r) => r.host !== host), clean]);
     return clean;
+  }
+
+  private async remember(entry: SavedRegistry, passphrase: string): Promise<void> {
+    if (this.vault === 'locked') {
+      if (!passphrase) throw new Error('Give the passphrase of the remembered credentials first.');
+      if (!(await this.unlock(passphrase)))
+        throw new Error('That is not the passphrase of the remembered credentials.');
+    } else if (this.vault === 'none' && passphrase) {
+      const { record, key } = await createVault(passphrase);
+      await saveVault(record);
+      this.vaultKey = key;
+      this.vault = 'unlocked';
+      // Every remembered secret is now kept encrypted, not only the new one.
+      for (const r of this.registries) if (r.remember && r.host !== entry.host) await saveRegistry(r, key);
+    }
+    await saveRegistry(entry, this.vaultKey);
   }
 
   /** Forgets a registry: its stored entry, its in-memory secret and its client (with the client's tokens). */
@@ -138,6 +184,8 @@ export class Connections {
   async forgetAll(): Promise<void> {
     this.clients.clear();
     this.registries = [];
+    this.vaultKey = null;
+    this.vault = 'none';
     this.dismissRealm();
     await forgetAllRegistries().catch(() => (this.storageUnavailable = true));
   }
@@ -247,8 +295,8 @@ export class Connections {
       const code =
         diagnosis.code === 'cors-missing' || diagnosis.code === 'preflight-failed'
           ? 'cors'
-          : diagnosis.code === 'mixed-content'
-            ? 'mixed-content'
+          : diagnosis.code === 'mixed-content' || diagnosis.code === 'redirect-failed'
+            ? diagnosis.code
             : failure.code;
       // The diagnosis names the exact cause, so its words replace the code's general ones.
       const { title, explanation, fix } = diagnosis;

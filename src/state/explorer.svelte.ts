@@ -13,8 +13,16 @@ import {
   type WasmExport,
   type WasmImport,
   type WasmInfo,
+  type StripOptions,
 } from '../lib/wasm';
-import { ToolsClient, ToolsError, WAT_LIMIT, type ToolOp } from '../lib/tools';
+import {
+  codeSize,
+  ToolsClient,
+  ToolsError,
+  TOOL_TIME_LIMIT_MS,
+  WAT_CODE_LIMIT,
+  type ToolOp,
+} from '../lib/tools';
 
 /** A decoded part, or the error that stopped it: one bad section never hides the others. */
 export type Part<T> = { ok: true; value: T } | { ok: false; error: WasmParseError };
@@ -61,6 +69,23 @@ export type ToolRun =
   | { status: 'error'; op: ToolOp; message: string }
   | { status: 'cancelled'; op: ToolOp };
 
+/** What "Strip debug info" removes: DWARF only, or also names, producers and source maps. */
+export type StripLevel = 'dwarf' | 'all';
+
+export const STRIP_OPTIONS: Record<StripLevel, StripOptions> = {
+  dwarf: {},
+  all: { name: true, producers: true, sourceMappingURL: true, externalDebugInfo: true },
+};
+
+/** What each Explorer panel that acts on the open binary (WAT/WIT, strip) is given. */
+export interface BinaryPanelProps {
+  explorer: ExplorerState;
+  bytes: Uint8Array;
+  info: WasmInfo;
+  /** The file name, for the names of downloads. */
+  name: string;
+}
+
 /** Shared across explorer instances so jco loads once per page. */
 let sharedClient: ToolsClient | null = null;
 
@@ -69,14 +94,15 @@ export class ExplorerState {
   hex = $state(false);
   /** Filter text for imports and exports (case-insensitive substring of module, name or kind). */
   filter = $state('');
+  strip = $state<StripLevel>('dwarf');
   tool = $state.raw<ToolRun>({ status: 'idle' });
   private controller: AbortController | null = null;
   private toolBytes: Uint8Array | null = null;
 
-  /** WAT is offered for core modules under 1 MB; WIT for components. */
+  /** WAT is offered for core modules with at most WAT_CODE_LIMIT bytes of code; WIT for components. */
   static toolFor(info: WasmInfo): ToolOp | null {
     if (info.kind === 'component') return 'wit';
-    return info.size < WAT_LIMIT ? 'wat' : null;
+    return codeSize(info) <= WAT_CODE_LIMIT ? 'wat' : null;
   }
 
   /** Runs a jco tool in the worker; a second call cancels the first. */
@@ -88,7 +114,7 @@ export class ExplorerState {
     this.tool = { status: 'running', op };
     sharedClient ??= new ToolsClient();
     try {
-      const text = await sharedClient.run(op, bytes, controller.signal);
+      const text = await sharedClient.run(op, bytes, controller.signal, TOOL_TIME_LIMIT_MS);
       if (this.controller === controller) this.tool = { status: 'done', op, text };
     } catch (e) {
       if (this.controller !== controller) return;

@@ -4,7 +4,7 @@
  * explicitly choose to assume v1 (spec §6: never silently).
  */
 import { detectProtocolVersion, RuntimeError } from '../lib/runtime';
-import type { ProtocolVersion } from '../lib/kubewarden';
+import type { Issue, Metadata, ProtocolVersion } from '../lib/kubewarden';
 import { spawnPolicyWorker } from './evaluate.svelte';
 
 const DETECT_TIMEOUT_MS = 10_000;
@@ -61,4 +61,23 @@ export class ProtocolDetection {
   dispose(): void {
     this.controller?.abort();
   }
+}
+
+/** For waPC, the protocol version detection found (or the user's explicit "assume v1"), not a guess. */
+export function withDetectedProtocol(m: Metadata, protocol: ProtocolDetection): Metadata {
+  return m.executionMode === 'kubewarden-wapc' && !protocol.skip
+    ? { ...m, protocolVersion: protocol.effective }
+    : m;
+}
+
+/** Detection in progress or failed blocks the download, next to the protocol version field. */
+export function protocolIssues(m: Metadata, protocol: ProtocolDetection): Issue[] {
+  if (m.executionMode !== 'kubewarden-wapc' || protocol.skip) return [];
+  if (protocol.status === 'detecting' || protocol.status === 'idle')
+    return [
+      { severity: 'error', field: 'protocolVersion', message: 'Asking the module for its protocol version…' },
+    ];
+  if (protocol.status === 'failed' && !protocol.assumeV1)
+    return [{ severity: 'error', field: 'protocolVersion', message: protocol.error ?? 'Detection failed.' }];
+  return [];
 }

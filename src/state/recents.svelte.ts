@@ -1,10 +1,19 @@
 /** The recent files and references list, and the user's choice about keeping copies of opened files. */
-import { addRecent, keptFile, listRecents, removeRecent, type RecentItem } from '../lib/storage';
+import {
+  addRecent,
+  keptFile,
+  listDraftKeys,
+  listRecents,
+  removeRecent,
+  type RecentItem,
+} from '../lib/storage';
 
 const KEEP_KEY = 'wasmlens-keep-files';
 
 export class Recents {
   items = $state.raw<RecentItem[]>([]);
+  /** SHA-256 of the modules with an unsaved draft, so their rows can say so. */
+  drafts = $state.raw<readonly string[]>([]);
   /** Off by default: a file's bytes stay out of storage unless the user opts in. */
   keepFiles = $state(typeof localStorage !== 'undefined' && localStorage.getItem(KEEP_KEY) === '1');
   /** Set when IndexedDB is unavailable (private windows in some browsers); the list then stays empty. */
@@ -12,7 +21,9 @@ export class Recents {
 
   async refresh(): Promise<void> {
     try {
-      this.items = await listRecents();
+      const [items, drafts] = await Promise.all([listRecents(), listDraftKeys()]);
+      this.items = items;
+      this.drafts = drafts;
     } catch {
       this.unavailable = true;
     }

@@ -1,33 +1,49 @@
 /**
  * The Registry view's state: the push and pull references as the user typed them, "Push anyway", and the push,
- * pull, tag-list and signature results, each tied to the file and reference it is about. It lives for the page,
- * so switching views keeps what was typed; a result disappears when its file or reference is no longer on screen.
+ * pull and tag-list results, each tied to the file and reference it is about. It lives for the page, so switching
+ * views keeps what was typed; a result disappears when its file or reference is no longer on screen. Signatures
+ * of a pulled policy belong to the page-wide signature state (signatures.svelte.ts), which a pull starts.
  */
-import { KEY_OCI_URL, KEY_VERSION, pushPolicy, pullPolicy, type PolicyModel } from '../lib/kubewarden';
-import { parseReference, sortTags, type Reference, type SignatureReport } from '../lib/oci';
+import {
+  buildPolicyArtifact,
+  KEY_OCI_URL,
+  KEY_VERSION,
+  pushPolicy,
+  pullPolicy,
+  type PolicyModel,
+} from '../lib/kubewarden';
+import { parseReference, sortTags, type Reference } from '../lib/oci';
 import { appDocument, router } from './app.svelte';
 import { connections } from './connections.svelte';
 import type { OpenDocument } from './document.svelte';
 import { Operation, type Subject } from './operation.svelte';
 import { policyOf } from './policy';
+import { signatures } from './signatures.svelte';
 
 export interface PushResult {
   digest: string;
   immutableRef: string;
   /** The reference as pushed, with its tag. */
   reference: string;
+  /** When the push moved an existing tag: the manifest digest it named before (null if the registry hid it). */
+  moved?: { from: string | null };
+}
+
+/** A push that would move an existing tag to another manifest, waiting for the user's answer. */
+export interface MoveTagQuestion {
+  /** The reference as typed and parsed. */
+  reference: string;
+  bytes: Uint8Array;
+  /** The manifest the tag names now; null when the registry does not send Docker-Content-Digest. */
+  current: string | null;
+  /** The manifest this push would make it name. */
+  next: string;
 }
 
 export interface TagList {
   registry: string;
   repository: string;
   tags: string[];
-}
-
-export interface SignatureLines {
-  lines: string[];
-  state: SignatureReport['state'];
-  manifestDigest: string;
 }
 
 /** A file name as a repository path component: lowercase, [a-z0-9._-], no leading or trailing separator. */
@@ -75,10 +91,11 @@ export class RegistryViewState {
   /** "Push anyway" applies to the file it was ticked for, never to the next one. */
   private forcedBytes = $state.raw<Uint8Array | null>(null);
 
-  readonly push = new Operation<PushResult>(explainFor);
+  /** A finished run with a null result stopped to ask about moving a tag (see `moveQuestion`). */
+  readonly push = new Operation<PushResult | null>(explainFor);
+  moveQuestion = $state.raw<MoveTagQuestion | null>(null);
   readonly pull = new Operation<{ reference: string }>(explainFor);
   readonly tags = new Operation<TagList>(explainFor);
-  readonly signatures = new Operation<SignatureLines>(explainFor);
 
   /** The suggested push target for a document, or '' when there is no reachable default registry. */
   suggestedPush(doc: OpenDocument): string {
@@ -109,23 +126,53 @@ export class RegistryViewState {
     this.forcedBytes = on ? doc.bytes : null;
   }
 
-  /** Pushes the open policy in kwctl's layout; kwctl's refusals come back as an explained failure. */
-  async pushOpenPolicy(doc: OpenDocument): Promise<void> {
+  /**
+   * Pushes the open policy in kwctl's layout; kwctl's refusals come back as an explained failure. A tag that
+   * already names another manifest is not moved silently: the tag is checked first (HEAD), and the push stops at
+   * `moveQuestion` until it is called again with `moveTag`.
+   */
+  async pushOpenPolicy(doc: OpenDocument, { moveTag = false }: { moveTag?: boolean } = {}): Promise<void> {
     const bytes = doc.bytes;
     const reference = this.pushReference(doc).trim();
     if (!bytes || !reference) return;
     const check = policyOf(doc)?.pushCheck(this.isForced(doc));
+    this.moveQuestion = null;
     // The document was hashed when it was opened; hashing it again is the slowest step before the first request.
     const digest = doc.sha256 ? `sha256:${doc.sha256}` : undefined;
     await this.push.run({ reference, bytes }, async (signal, onProgress) => {
       const ref = parseReference(reference);
       const client = connections.clientFor(ref);
+      let moved: PushResult['moved'];
+      if (ref.tag && !ref.digest && check?.allowed) {
+        const existing = await client.headManifest(ref, signal);
+        const next = existing
+          ? (await buildPolicyArtifact(bytes, check.annotations, digest)).manifestDigest
+          : null;
+        if (existing && next && existing.digest !== next) {
+          if (!moveTag) {
+            this.moveQuestion = { reference, bytes, current: existing.digest, next };
+            return null;
+          }
+          moved = { from: existing.digest };
+        }
+      }
       const pushed = await pushPolicy(client, ref, bytes, { check, signal, onProgress, digest });
-      return { digest: pushed.digest, immutableRef: pushed.immutableRef, reference: ref.canonical };
+      return {
+        digest: pushed.digest,
+        immutableRef: pushed.immutableRef,
+        reference: ref.canonical,
+        ...(moved ? { moved } : {}),
+      };
     });
   }
 
-  /** Pulls a policy by reference, opens it (then Inspect) and looks for its signatures. */
+  /** The pending question about moving a tag, while the open file and the push reference are what it is about. */
+  visibleMoveQuestion(doc: OpenDocument): MoveTagQuestion | null {
+    const q = this.moveQuestion;
+    return q && q.bytes === doc.bytes && q.reference === this.pushReference(doc).trim() ? q : null;
+  }
+
+  /** Pulls a policy by reference, opens it (then Inspect) and looks up and verifies its signatures. */
   async pullAndOpen(reference: string): Promise<void> {
     const text = reference.trim();
     if (!text) return;
@@ -149,7 +196,7 @@ export class RegistryViewState {
     if (state.status !== 'done' || appDocument.source.kind !== 'registry') return;
     const { reference: pulledRef, manifestDigest } = appDocument.source;
     router.go('inspect');
-    if (manifestDigest) void this.findSignatures(pulledRef, manifestDigest);
+    if (manifestDigest) void signatures.check(pulledRef, manifestDigest);
   }
 
   /** Pulls one tag of a listed repository; the pull field shows what is being pulled. */
@@ -167,15 +214,6 @@ export class RegistryViewState {
       const ref = parseReference(text);
       const tags = await connections.clientFor(ref).listTags(ref, signal);
       return { registry: ref.registry, repository: ref.repository, tags: sortTags(tags) };
-    });
-  }
-
-  /** Looks for cosign signatures and signature referrers of a manifest. */
-  async findSignatures(reference: string, manifestDigest: string): Promise<void> {
-    await this.signatures.run({ reference: `${reference}@${manifestDigest}` }, async (signal) => {
-      const ref = parseReference(reference);
-      const report = await connections.clientFor(ref).findSignatures(ref, manifestDigest, signal);
-      return { ...describeSignatures(report), manifestDigest };
     });
   }
 
@@ -204,7 +242,7 @@ export class RegistryViewState {
 
   /**
    * Leaving the view cancels what only this view shows (a pull, a tag list). A push goes on and its result waits for
-   * the user; so does a signature lookup, which a pull starts just as it leaves for Inspect.
+   * the user; so does the signature lookup a pull starts just as it leaves for Inspect (it is page-wide state).
    */
   leave(): void {
     this.pull.cancel();
@@ -220,15 +258,6 @@ function sameRepository(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The library's signature report as lines: kwctl's message first, then what was found. */
-function describeSignatures(report: SignatureReport): Omit<SignatureLines, 'manifestDigest'> {
-  const lines = [report.message];
-  if (report.cosignTag) lines.push(`cosign signature tag: ${report.cosignTag}`);
-  for (const d of report.referrers)
-    lines.push(`referrer ${d.artifactType ?? d.mediaType}: ${d.digest} (${d.size} B)`);
-  return { lines, state: report.state };
 }
 
 /** The Registry view's state, kept for the page. */

@@ -1,24 +1,68 @@
 /**
- * Hash routing: `#/<view>` selects a view and `#/ref/<reference>` opens a registry reference, so links can be
- * shared and Back/Forward work. The hash never carries file contents or credentials. Route changes that come from
- * outside the app's own calls (a link, Back/Forward, a typed address, a fresh load) reach the listeners, which is
- * where a route turns into an action; state fields never do.
+ * Hash routing: `#/<view>` selects a view, `#/ref/<reference>` opens a registry reference, and the Browse view has
+ * one address per level (`#/registry/<host>`, `#/repo/<host>/<path>`, `#/diff/<ref>..<ref>`), so links can be shared
+ * and Back/Forward work. The hash never carries file contents or credentials. Route changes that come from outside
+ * the app's own calls (a link, Back/Forward, a typed address, a fresh load) reach the listeners, which is where a
+ * route turns into an action; state fields never do.
  */
-
-export const VIEWS = ['explorer', 'inspect', 'annotate', 'registry', 'evaluate', 'artifacts'] as const;
+export const VIEWS = [
+  'explorer',
+  'inspect',
+  'annotate',
+  'registry',
+  'evaluate',
+  'artifacts',
+  'browse',
+] as const;
 export type ViewName = (typeof VIEWS)[number];
+
+/** What the Browse view shows: a registry's repositories, a repository's tags, or two policies compared. */
+export type BrowseTarget =
+  | { level: 'registry'; host: string }
+  | { level: 'repo'; host: string; repository: string }
+  | { level: 'diff'; left: string; right: string };
 
 export interface Route {
   view: ViewName;
   /** A registry reference to open (from `#/ref/…`), if any. */
   ref: string | null;
+  /** What the Browse view opens (from `#/registry/…`, `#/repo/…`, `#/diff/…`), if anything. */
+  browse?: BrowseTarget | null;
 }
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');
   if (path.startsWith('ref/')) return { view: 'artifacts', ref: safeDecode(path.slice(4)) };
+  const browse = parseBrowse(path);
+  if (browse) return { view: 'browse', ref: null, browse };
   const view = VIEWS.find((v) => v === path.split('/')[0]);
   return { view: view ?? 'explorer', ref: null };
+}
+
+function parseBrowse(path: string): BrowseTarget | null {
+  const slash = path.indexOf('/');
+  if (slash < 0) return null;
+  const head = path.slice(0, slash);
+  const rest = safeDecode(path.slice(slash + 1)).replace(/\/+$/, '');
+  if (!rest) return null;
+  if (head === 'registry') return { level: 'registry', host: rest };
+  if (head === 'repo') {
+    const i = rest.indexOf('/');
+    return i < 0
+      ? { level: 'registry', host: rest }
+      : { level: 'repo', host: rest.slice(0, i), repository: rest.slice(i + 1) };
+  }
+  if (head === 'diff') return splitDiff(rest);
+  return null;
+}
+
+/**
+ * `<ref>..<ref>`, cut at the first `..`. The shell cannot afford the reference parser, so the Browse state re-cuts it
+ * where both sides are references (a tag may hold `..`; see lib/oci `splitReferencePair`).
+ */
+export function splitDiff(text: string): BrowseTarget | null {
+  const cut = text.indexOf('..');
+  return cut < 0 ? null : { level: 'diff', left: text.slice(0, cut), right: text.slice(cut + 2) };
 }
 
 /** A malformed escape (`%E0%A4%A`) in a pasted link is kept as typed rather than throwing. */
@@ -31,7 +75,12 @@ function safeDecode(text: string): string {
 }
 
 export function hashFor(route: Route): string {
-  return route.ref ? `#/ref/${route.ref}` : `#/${route.view}`;
+  if (route.ref) return `#/ref/${route.ref}`;
+  const b = route.browse;
+  if (b?.level === 'registry') return `#/registry/${b.host}`;
+  if (b?.level === 'repo') return `#/repo/${b.host}/${b.repository}`;
+  if (b?.level === 'diff') return `#/diff/${b.left}..${b.right}`;
+  return `#/${route.view}`;
 }
 
 export class Router {
@@ -59,10 +108,23 @@ export class Router {
    * measured), and the view need not wait for that.
    */
   go(view: ViewName, ref: string | null = null): void {
-    this.route = { view, ref };
+    this.navigate({ view, ref });
+  }
+
+  /**
+   * Shows a route and records it in the address. `replace` rewrites the current entry instead (a redirect, so Back
+   * does not land on an address that redirects again); it fires no listener, so the caller acts itself.
+   */
+  navigate(route: Route, { replace = false } = {}): void {
+    this.route = { browse: null, ...route };
     const next = hashFor(this.route);
+    if (typeof location === 'undefined' || location.hash === next) return;
+    if (replace && typeof history !== 'undefined') {
+      history.replaceState(history.state, '', next);
+      return;
+    }
     afterPaint(() => {
-      // A later go() owns the address now.
+      // A later navigation owns the address now.
       if (hashFor(this.route) === next && location.hash !== next) location.hash = next;
     });
   }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, openFile, corpusPath, FIXTURES } from './helpers';
+import { test, expect, openFile, corpusPath, customSection, writeModule, FIXTURES } from './helpers';
 import AxeBuilder from '@axe-core/playwright';
 import { annotate, metadataFromYaml } from '../../src/lib/kubewarden';
 
@@ -103,16 +103,10 @@ test.describe('Rego policy from the corpus', () => {
     expect(tail).toContain('"io.kubewarden.policy.version":"1.10"');
     await expect(page.getByRole('status').filter({ hasText: 'Its sha256 is' })).toBeVisible();
 
-    // Strip debug info: the Rego module's only debug section is `name` (corpus README: 2,984 B).
-    await expect(page.getByTestId('strip-saving')).toContainText('saves 2,984 B');
-    await page.getByLabel('Strip debug info').check();
-    const pendingStripped = page.waitForEvent('download');
-    await download.click();
-    const stripped = info.outputPath('stripped.wasm');
-    await (await pendingStripped).saveAs(stripped);
-    expect(readFileSync(stripped).length).toBe(bytes.length - 2_984);
+    // Stripping lives in Explorer now, so what the page promises here is true: only the metadata changes.
+    await expect(page.getByLabel('Strip debug info')).toHaveCount(0);
     await expect(
-      page.getByRole('status').filter({ hasText: '2,984 B (2.91 KiB) of debug info removed' }),
+      page.getByText('Only the metadata section changes; every other byte is kept.'),
     ).toBeVisible();
 
     await openFile(page, saved);
@@ -182,6 +176,56 @@ test('validation runs as you type and names the field', async ({ page, problems:
   await expect(resources).not.toHaveAttribute('aria-invalid', 'true');
   await rule.getByLabel('DELETE').check();
   await expect(download).toBeEnabled();
+});
+
+test('issues name the field as the form does and focus it; a reserved key row says what happens', async ({
+  page,
+  problems: _,
+}) => {
+  await page.goto('/#/annotate');
+  await openFile(page, SAMPLE);
+  const rule = page.getByRole('group', { name: 'Rule 1' });
+  const groups = rule.getByLabel('API groups');
+  await groups.fill('*, apps');
+  const issues = page.getByTestId('annotate-issues');
+  // kwctl's message, prefixed with the field as the form names it, counted from 1.
+  const link = issues.getByRole('link', { name: 'Rule 1 › API groups' });
+  await expect(link).toBeVisible();
+  await expect(issues).toContainText(
+    "Rule 1 › API groups: No other elements can be defined when '*' is used",
+  );
+  await link.click();
+  await expect(groups).toBeFocused();
+  await groups.fill('""');
+
+  await page.getByRole('button', { name: 'Add annotation' }).click();
+  const rows = page.getByRole('textbox', { name: /^Annotation \d+ key$/ });
+  const key = rows.last();
+  await key.fill('io.kubewarden.policy.title');
+  const message = 'io.kubewarden.policy.title is set by the Title field: this row is not written.';
+  expect(await description(page, key)).toContain(message);
+  await expect(issues.getByRole('link', { name: /^Annotation \d+$/ })).toBeVisible();
+});
+
+test('a metadata.yml with several mistakes lists them all, each with its line', async ({
+  page,
+  problems: _,
+}) => {
+  await page.goto('/#/annotate');
+  await openFile(page, SAMPLE);
+  await pickText(
+    page,
+    'Import metadata.yml',
+    'metadata.yml',
+    'executionMode: wapc\nrules:\nmutating: ok\ncontextAwareResources: ~\n',
+  );
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('(3 problems)');
+  const items = alert.getByRole('listitem');
+  await expect(items).toHaveCount(3);
+  await expect(items.nth(0)).toContainText('Line 1: executionMode: unknown variant `wapc`');
+  await expect(items.nth(1)).toContainText('Line 3: mutating: invalid type: string "ok", expected a boolean');
+  await expect(items.nth(2)).toContainText('Line 4: contextAwareResources: invalid type: unit value');
 });
 
 test('a README dropped on the import panel becomes the usage, without replacing the open module', async ({
@@ -300,4 +344,37 @@ test.describe('the form is lossless: saving unchanged metadata gives the corpus 
       expect(createHash('sha256').update(readFileSync(saved)).digest('hex')).toBe(sha256);
     });
   }
+});
+
+test('unreadable metadata: Annotate says what is wrong and where, and starts from defaults', async ({
+  page,
+  problems: _,
+}) => {
+  const path = writeModule('broken-meta.wasm', customSection('io.kubewarden.metadata', '{"rules": ['));
+  await page.goto('/#/annotate');
+  await openFile(page, path);
+  const problem = page.getByTestId('annotate-read-problem');
+  // The section starts where minimal.wasm ends; its declared size is 1 (name length) + 22 (name) + 11 (JSON).
+  const offset = readFileSync(join(FIXTURES, 'minimal.wasm')).length;
+  await expect(problem).toContainText(
+    `io.kubewarden.metadata section at offset ${offset.toLocaleString('en-US')} (34 bytes) could not be read`,
+  );
+  await expect(problem.getByTestId('failure')).toContainText('Error parsing policy metadata');
+  await expect(
+    page.getByText('The metadata in the file cannot be read (below): starting from defaults.'),
+  ).toBeVisible();
+  await expect(page.getByText('No metadata in the file')).toHaveCount(0);
+  await expect(page.getByRole('form', { name: 'Metadata' })).toBeVisible();
+});
+
+test('a component gets one line in Annotate instead of the form', async ({ page, problems: _ }) => {
+  const component = corpusPath('component-adder-jco-fixture.wasm');
+  test.skip(!component, 'WASMLENS_CORPUS is not set');
+  await page.goto('/#/annotate');
+  await openFile(page, component!);
+  await expect(page.getByTestId('annotate-component')).toHaveText(
+    'This is a WebAssembly component: Kubewarden metadata lives only in core modules, so it cannot be annotated.',
+  );
+  await expect(page.getByRole('form', { name: 'Metadata' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Download annotated .wasm' })).toHaveCount(0);
 });

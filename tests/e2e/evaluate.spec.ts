@@ -84,7 +84,7 @@ test.describe('with the corpus', () => {
       { timeout: 30_000 },
     );
     await page
-      .getByLabel('Host capability fixtures (JSON)')
+      .getByLabel('Fixtures (JSON) or a kwctl session (YAML)')
       .fill('{"net/v1/dns_lookup_host": {"ips": ["192.0.2.1"]}}');
     await expect(await run(page)).toHaveText('Accepted');
   });

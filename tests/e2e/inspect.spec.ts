@@ -1,33 +1,10 @@
 // E2E: the Inspect view shows kwctl inspect's output for real policies, its YAML export, and clear messages.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, openFile, corpusPath, FIXTURES } from './helpers';
+import { test, expect, openFile, corpusPath, customSection, writeModule, FIXTURES } from './helpers';
 
 const SAFE_LABELS = 'kw-tinygo-safe-labels-annotated-kwctl1.6.0.wasm';
 const GATEKEEPER = 'kw-opa-gatekeeper-always-unhappy-annotated-kwctl1.16.1.wasm';
-
-/** `0x00 size name payload` with minimal LEBs: a custom section built by hand, independent of the library. */
-function customSection(name: string, payload: string): Buffer {
-  const leb = (n: number) => {
-    const out: number[] = [];
-    do {
-      let b = n & 0x7f;
-      n >>>= 7;
-      if (n) b |= 0x80;
-      out.push(b);
-    } while (n);
-    return Buffer.from(out);
-  };
-  const body = Buffer.concat([leb(Buffer.byteLength(name)), Buffer.from(name), Buffer.from(payload)]);
-  return Buffer.concat([Buffer.from([0]), leb(body.length), body]);
-}
-
-function writeModule(name: string, ...sections: Buffer[]): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'wasmlens-inspect-')), name);
-  writeFileSync(path, Buffer.concat([readFileSync(join(FIXTURES, 'minimal.wasm')), ...sections]));
-  return path;
-}
 
 const META = (title: string, extra = '') =>
   `{"protocolVersion":"Unknown","rules":[],"annotations":{"io.kubewarden.policy.title":"${title}"},` +
@@ -155,5 +132,77 @@ test('several metadata sections and unknown keys are reported; the first section
   await expect(warnings).toContainText('backgroundaudit');
   await expect(page.getByTestId('inspect-details').getByRole('row', { name: 'title: first' })).toBeVisible();
   await page.getByText('Metadata sections and raw JSON').click();
-  await expect(page.getByTestId('inspect-raw-json')).toContainText('"backgroundaudit":false');
+  await expect(page.getByTestId('inspect-raw-json')).toContainText('"backgroundaudit": false');
+});
+
+const annotated = (annotations: Record<string, string>) =>
+  JSON.stringify({ protocolVersion: 'v1', rules: [], annotations, mutating: false, executionMode: 'wasi' });
+
+test('a policy lands in Inspect; Explorer shows its metadata as JSON with a link back', async ({
+  page,
+  problems: _,
+}) => {
+  const json = annotated({ 'io.kubewarden.policy.title': 'lands-in-inspect' });
+  const path = writeModule('lands.wasm', customSection('io.kubewarden.metadata', json));
+  await page.goto('/');
+  await openFile(page, path);
+  await expect(page).toHaveURL(/#\/inspect$/);
+  await expect(page.getByRole('heading', { name: 'Inspect lands.wasm' })).toBeVisible();
+
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Explorer' }).click();
+  const card = page.getByRole('article', { name: 'Custom section io.kubewarden.metadata' });
+  // JSON.stringify's own indentation of the same value is the expected text.
+  await expect(card.getByRole('figure', { name: 'io.kubewarden.metadata as JSON' })).toHaveText(
+    JSON.stringify(JSON.parse(json), null, 2),
+  );
+  await card.getByRole('link', { name: 'Read it as kwctl inspect shows it' }).click();
+  await expect(page.getByRole('heading', { name: 'Inspect lands.wasm' })).toBeVisible();
+
+  // A module without metadata lands in Explorer (from a view that does not show the open file).
+  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Registry' }).click();
+  await openFile(page, join(FIXTURES, 'minimal.wasm'));
+  await expect(page).toHaveURL(/#\/explorer$/);
+  await expect(page.getByTestId('summary-kind')).toHaveText('Core module');
+});
+
+test('url and source link only to https; usage headings stay below the title; raw JSON indented with Copy', async ({
+  page,
+  context,
+  problems: _,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const json = annotated({
+    'io.kubewarden.policy.title': 'links',
+    'io.kubewarden.policy.url': 'https://example.org/policy',
+    'io.kubewarden.policy.source': 'javascript:alert(1)',
+    'io.kubewarden.policy.usage': '# Big usage heading\n\nSome text.\n\n## Second level',
+  });
+  await page.goto('/');
+  await openFile(page, writeModule('links.wasm', customSection('io.kubewarden.metadata', json)));
+  const details = page.getByTestId('inspect-details');
+  const url = details.getByRole('link', { name: 'https://example.org/policy' });
+  await expect(url).toHaveAttribute('href', 'https://example.org/policy');
+  await expect(url).toHaveAttribute('target', '_blank');
+  await expect(url).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(details.getByRole('row', { name: 'source: javascript:alert(1)' })).toBeVisible();
+  await expect(details.getByRole('link')).toHaveCount(1);
+
+  // `#` in usage text is a level-4 heading under the "Usage" section, and no larger than it.
+  const usage = page.getByRole('region', { name: 'Usage' });
+  const big = usage.getByRole('heading', { level: 4, name: 'Big usage heading' });
+  await expect(big).toBeVisible();
+  await expect(usage.getByRole('heading', { level: 5, name: 'Second level' })).toBeVisible();
+  const size = (l: import('@playwright/test').Locator) =>
+    l.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  const title = await size(page.getByRole('heading', { level: 2, name: 'Inspect links.wasm' }));
+  const section = await size(page.getByRole('heading', { level: 3, name: 'Usage' }));
+  expect(await size(big)).toBeLessThan(title);
+  expect(await size(big)).toBeLessThanOrEqual(section);
+
+  await page.getByText('Metadata sections and raw JSON').click();
+  const pretty = JSON.stringify(JSON.parse(json), null, 2);
+  await expect(page.getByTestId('inspect-raw-json')).toHaveText(pretty);
+  await page.getByRole('button', { name: 'Copy the metadata JSON' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(pretty);
 });

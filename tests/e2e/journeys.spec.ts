@@ -1,12 +1,12 @@
 // E2E journeys that cross views, the way the first hour of a new user went: a failing reference, Forget and then
 // another view, typed references across every view, and a push followed by another file. Each counts the
 // requests the page sends.
-import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Request } from '@playwright/test';
 import { pushPolicy } from '../../src/lib/kubewarden';
 import { createRegistryClient } from '../../src/lib/oci';
+import { closedPort } from '../net-helpers';
 import { test, expect, openFile, FIXTURES, ROOT } from './helpers';
 import { addRegistry, gotoRegistry, hostOf, regs } from './registry-helpers';
 
@@ -21,14 +21,6 @@ function record(page: Page): Request[] {
 }
 const manifestRequests = (seen: Request[]) =>
   seen.filter((r) => new URL(r.url()).pathname.includes('/manifests/'));
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function gotoArtifacts(page: Page) {
   await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Artifacts' }).click();

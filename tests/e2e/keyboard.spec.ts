@@ -52,10 +52,15 @@ test('open, inspect, annotate, download and push with the keyboard alone', async
   await tabTo(page, open);
   await page.keyboard.press('Enter');
   await (await chooser).setFiles(SAMPLE);
-  await expect(page.getByTestId('summary-kind')).toHaveText('Core module');
+  // A policy lands in Inspect.
+  await expect(page).toHaveURL(/#\/inspect$/);
 
-  // Inspect, by the navigation links.
-  const inspect = page.getByRole('link', { name: 'Inspect' });
+  // Explorer and back to Inspect, by the navigation links.
+  const explorer = page.getByRole('link', { name: 'Explorer' });
+  await tabTo(page, explorer, { back: true });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('summary-kind')).toHaveText('Core module');
+  const inspect = page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Inspect' });
   await tabTo(page, inspect);
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#\/inspect$/);
@@ -115,4 +120,23 @@ test('open, inspect, annotate, download and push with the keyboard alone', async
     timeout: 30_000,
   });
   expect(JSON.parse(raw).annotations['io.kubewarden.policy.title']).toBe('keyboard-title');
+});
+
+test('the first Tab reaches "Skip to content", which moves focus past the header to the view', async ({
+  page,
+  problems: _,
+}) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Look inside a WebAssembly policy' })).toBeVisible();
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+  // The address is not a view name: the hash router never saw it.
+  await expect(page).not.toHaveURL(/#main/);
+  // The next Tab lands inside the view, not on the header's controls.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Open the sample policy' })).toBeFocused();
 });

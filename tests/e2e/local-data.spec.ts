@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { test, expect, openFile, FIXTURES } from './helpers';
+import { test, expect, openFile, FIXTURES, storedValues } from './helpers';
 
 const wasmlensDatabases = (page: import('@playwright/test').Page) =>
   page.evaluate(async () =>
@@ -7,21 +7,9 @@ const wasmlensDatabases = (page: import('@playwright/test').Page) =>
   );
 
 /** How many recent entries say their file's bytes were kept (read straight from IndexedDB). */
-const keptRecents = (page: import('@playwright/test').Page) =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const req = indexedDB.open('wasmlens-recents');
-        req.onerror = () => reject(req.error);
-        req.onsuccess = () => {
-          const all = req.result.transaction('recents').objectStore('recents').getAll();
-          all.onsuccess = () => {
-            resolve((all.result as { kept?: boolean }[]).filter((r) => r.kept).length);
-            req.result.close();
-          };
-        };
-      }),
-  );
+const keptRecents = async (page: import('@playwright/test').Page) =>
+  ((await storedValues(page, 'wasmlens-recents', 'recents')) as { kept?: boolean }[]).filter((r) => r.kept)
+    .length;
 
 test('opened files are listed as recent by name and digest, without their bytes unless asked', async ({
   page,

@@ -39,6 +39,9 @@ test('offline: open, edit, download, reload, and the draft is back', async ({
     await expect(page.getByRole('heading', { name: 'Look inside a WebAssembly policy' })).toBeVisible();
 
     await openFile(page, file);
+    // A policy lands in Inspect; Explorer (never opened online either) shows its digest.
+    await expect(page.getByRole('heading', { level: 2, name: /^Inspect / })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Explorer' }).click();
     await expect(page.getByTestId('summary-kind')).toHaveText('Core module');
     if (corpusFile) await expect(page.getByTestId('summary-sha256')).toHaveText(GATEKEEPER_SHA);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Annotate' }).click();

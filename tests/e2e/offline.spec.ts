@@ -37,3 +37,26 @@ test('the theme toggle switches light and dark and survives a reload', async ({ 
   await expect(page.getByRole('button', { name: /^Theme:/ })).toHaveText('Theme: dark');
   expect(await bg()).not.toBe(light);
 });
+
+test('an asset opened in the tab never becomes the offline app', async ({ page, context, problems: _ }) => {
+  await page.goto('/');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // A same-origin navigation the service worker sees, answered with an SVG (issue 19: it used to be stored as
+  // the shell, and the offline app was then this image).
+  const svg = await page.goto('/favicon.svg');
+  expect(svg?.headers()['content-type']).toMatch(/svg/);
+
+  await context.setOffline(true);
+  try {
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: 'Look inside a WebAssembly policy' })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'Open a Wasm file' })).toBeVisible();
+  } finally {
+    await context.setOffline(false);
+  }
+});

@@ -78,7 +78,10 @@ for (const name of ['noauth', 'htpasswd', 'token'] as const) {
 
       await gotoRegistry(page);
       await expect(page.getByTestId('pulled-manifest-digest')).toHaveText(immutable.split('@')[1]);
-      await expect(page.getByTestId('signatures')).toContainText('No sigstore signatures found');
+      // kwctl's words for a policy with nothing attached, after a lookup that ended.
+      await expect(page.getByTestId('signature-status')).toContainText(
+        'Unsigned: No sigstore signatures found',
+      );
       const download = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Download .wasm' }).click();
       const saved = await (await download).path();

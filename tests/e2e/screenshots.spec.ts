@@ -2,10 +2,9 @@
 // test-results/screenshots/, or to docs/screenshots/ when WASMLENS_SCREENSHOTS=docs (to refresh the committed ones).
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
-import { test, expect, openFile, registries, ROOT } from './helpers';
+import { test, expect, ROOT } from './helpers';
+import { tourEveryScreen } from './screens';
 
-const SAMPLE = join(ROOT, 'public', 'sample', 'no-privileged-pods.wasm');
 const OUT =
   process.env.WASMLENS_SCREENSHOTS === 'docs'
     ? join(ROOT, 'docs', 'screenshots')
@@ -13,60 +12,31 @@ const OUT =
 
 test.use({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
 
-async function view(page: Page, name: string) {
-  await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name }).click();
-  await expect(page.getByRole('heading', { level: 2, name: new RegExp(`^${name}`) })).toBeVisible();
-}
+/** The tour's screens that become pictures, and their file names. */
+const SHOTS: Record<string, string> = {
+  Welcome: 'welcome',
+  Inspect: 'inspect',
+  'Explorer (module)': 'explorer',
+  Annotate: 'annotate',
+  Evaluate: 'evaluate',
+  Registry: 'registry',
+  Artifacts: 'artifacts',
+};
 
-test('screenshots of every main view', async ({ page, problems: _ }) => {
+test('screenshots of every main view', async ({ page, problems: _ }, info) => {
   mkdirSync(OUT, { recursive: true });
   const shots: string[] = [];
-  const shoot = async (name: string) => {
+  await tourEveryScreen(page, info, 'policies/no-privileged-pods', async (screen) => {
+    const name = SHOTS[screen];
+    if (!name) return;
+    if (screen === 'Evaluate') await page.getByTestId('verdict').scrollIntoViewIfNeeded();
     // Nothing focused or hovered, so the pictures show the page at rest.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.mouse.move(0, 0);
     const path = join(OUT, `${name}.png`);
     await page.screenshot({ path, animations: 'disabled' });
     shots.push(path);
-  };
-
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Look inside a WebAssembly policy' })).toBeVisible();
-  await shoot('welcome');
-
-  await openFile(page, SAMPLE);
-  await expect(page.getByTestId('summary-kind')).toHaveText('Core module');
-  await shoot('explorer');
-
-  await view(page, 'Inspect');
-  await expect(page.getByTestId('inspect-details')).toBeVisible();
-  await shoot('inspect');
-
-  await view(page, 'Annotate');
-  await expect(page.getByTestId('annotate-valid')).toBeVisible();
-  await shoot('annotate');
-
-  await view(page, 'Evaluate');
-  await page.getByLabel('Request template').selectOption({ index: 0 });
-  await page.getByRole('button', { name: 'Load template' }).click();
-  await page.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(page.getByTestId('verdict')).toBeVisible({ timeout: 30_000 });
-  await page.getByTestId('verdict').scrollIntoViewIfNeeded();
-  await shoot('evaluate');
-
-  await view(page, 'Registry');
-  const ref = `127.0.0.1:${registries().noauth!.port}/policies/no-privileged-pods:v0.1.0`;
-  // The view suggests a reference once the local registry answers; wait, so it cannot land mid-typing.
-  await expect(page.getByTestId('default-registry')).toHaveText(/ — reachable$/);
-  const form = page.getByRole('form', { name: 'Push the open policy' });
-  await form.getByLabel('Push to reference').fill(ref);
-  await form.getByRole('button', { name: 'Push', exact: true }).click();
-  await expect(page.getByTestId('pushed-reference')).toBeVisible({ timeout: 30_000 });
-  await shoot('registry');
-
-  await page.goto(`/#/ref/${ref}`);
-  await expect(page.getByTestId('artifact-kind')).toHaveText('Kubewarden policy');
-  await shoot('artifacts');
+  });
 
   // Every picture was written and is not empty.
   expect(shots).toHaveLength(7);

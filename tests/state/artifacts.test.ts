@@ -1,21 +1,12 @@
 // The Artifacts view's state: a failing open sends one manifest request and ends in an explained error; a route
 // for the same reference is not a new request; typed text and results live in the state, not in the view.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../net-helpers';
 import { pushPolicy } from '../../src/lib/kubewarden';
 import { createRegistryClient } from '../../src/lib/oci';
 import { artifacts } from '../../src/state/artifacts.svelte';
 import { syntheticPolicy } from '../unit/oci-helpers';
 import { hostOf, matching, registries, requests, unique } from './helpers';
-
-/** A port nothing listens on: bound once by us, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(!registries)('artifacts state', () => {
   const host = () => hostOf(registries!.noauth.url);

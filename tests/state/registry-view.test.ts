@@ -7,7 +7,9 @@ import { connections } from '../../src/state/connections.svelte';
 import { policyOf } from '../../src/state/policy';
 import { RegistryViewState, suggestPushReference } from '../../src/state/registry-view.svelte';
 import { fixture } from '../unit/helpers';
-import { hostOf, matching, registries, unique } from './helpers';
+import { annotate, readMetadata } from '../../src/lib/kubewarden';
+import { parseWasm } from '../../src/lib/wasm';
+import { hostOf, matching, registries, requests, unique } from './helpers';
 
 const sample = () =>
   new Uint8Array(readFileSync(new URL('../../public/sample/no-privileged-pods.wasm', import.meta.url)));
@@ -63,5 +65,45 @@ describe.skipIf(!registries)('registry view state', () => {
     expect(view.visiblePush(doc)).toBeNull();
     expect(view.isForced(doc)).toBe(false);
     expect(view.pushTyped).toMatch(/:v1$/);
+  });
+
+  it('checks the tag first and asks before moving it to another manifest', async () => {
+    await connections.load();
+    const view = new RegistryViewState();
+    const doc = new OpenDocument();
+    const first = sample();
+    await doc.openBytes('sample.wasm', first);
+    view.pushTyped = `${hostOf(registries!.noauth.url)}/state/move-${unique()}:v1`;
+    await view.pushOpenPolicy(doc);
+    const firstDigest = view.push.state.result?.digest;
+    expect(firstDigest).toMatch(/^sha256:/);
+    expect(view.push.state.result?.moved).toBeUndefined();
+
+    // The same bytes again: the tag already names this manifest, nothing to ask.
+    await view.pushOpenPolicy(doc);
+    expect(view.moveQuestion).toBeNull();
+    expect(view.push.state.result?.digest).toBe(firstDigest);
+
+    // Other bytes for the same tag: a HEAD, then a question, and no manifest written.
+    const meta = readMetadata(first, parseWasm(first))!.metadata;
+    const second = annotate(first, {
+      ...meta,
+      annotations: { ...meta.annotations, 'io.kubewarden.policy.title': 'moved' },
+    });
+    await doc.openBytes('second.wasm', second);
+    requests.length = 0;
+    await view.pushOpenPolicy(doc);
+    expect(view.push.state.status).toBe('done');
+    expect(view.push.state.result).toBeNull();
+    expect(view.visibleMoveQuestion(doc)).toMatchObject({ current: firstDigest });
+    expect(view.moveQuestion?.next).not.toBe(firstDigest);
+    expect(matching('/manifests/').map((r) => r.method)).toEqual(['HEAD']);
+    expect(requests.filter((r) => r.method !== 'HEAD' && r.method !== 'GET')).toEqual([]);
+
+    // The user says yes: the tag moves, and the result says from where.
+    await view.pushOpenPolicy(doc, { moveTag: true });
+    expect(view.moveQuestion).toBeNull();
+    expect(view.push.state.result?.moved).toEqual({ from: firstDigest });
+    expect(matching('/manifests/').filter((r) => r.method === 'PUT')).toHaveLength(1);
   });
 });

@@ -39,9 +39,9 @@ describe('architecture', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('never imports a high lib area (kubewarden, artifacts, runtime, signatures) from a low one', () => {
+  it('never imports a high lib area (kubewarden, artifacts, layout, runtime, signatures) from a low one', () => {
     const low = ['common', 'wasm', 'oci'];
-    const high = ['kubewarden', 'artifacts', 'runtime', 'signatures', 'tools', 'storage'];
+    const high = ['kubewarden', 'artifacts', 'layout', 'runtime', 'signatures', 'tools', 'storage'];
     const wrong = sources
       .filter((f) => low.some((a) => f.path.startsWith(`lib/${a}/`)))
       .flatMap((f) =>
@@ -50,5 +50,10 @@ describe('architecture', () => {
           .map((i) => `${f.path} → ${i}`),
       );
     expect(wrong).toEqual([]);
+  });
+
+  it('has one reference parser', () => {
+    const parsers = sources.filter((f) => /export function parseReference\b/.test(f.text)).map((f) => f.path);
+    expect(parsers).toEqual(['lib/oci/reference.ts']);
   });
 });

@@ -1,13 +1,13 @@
 // The manifest JSON layout of the artifact view: same text as JSON.stringify, with every digest a link.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { jsonLines, type Segment } from '../../src/ui/artifacts/json-lines';
+import { jsonLines, jsonText, MAX_INDENT, type Segment } from '../../src/lib/artifacts';
 import { fixture } from './helpers';
+import { expectLinear } from './doubling';
 
 const manifest = (name: string): unknown =>
   JSON.parse(new TextDecoder().decode(fixture(`artifacts/${name}`)));
-const render = (lines: Segment[][]) =>
-  lines.map((l) => l.map((s) => (s.kind === 'text' ? s.text : JSON.stringify(s.digest))).join('')).join('\n');
+const render = (lines: Segment[][]) => jsonText(lines);
 const links = (lines: Segment[][]) => lines.flat().filter((s) => s.kind !== 'text');
 
 describe('jsonLines', () => {
@@ -40,5 +40,27 @@ describe('jsonLines', () => {
     );
     // A "digest" that is not in a descriptor stays text.
     expect(links(jsonLines({ digest: 'sha256:00' }))).toEqual([]);
+  });
+
+  it('prints a manifest nesting 200,000 arrays (under 4 MiB) without recursion, indenting at most 64 levels', () => {
+    const depth = 200_000;
+    const text = `{"schemaVersion":2,"annotations":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    expect(text.length).toBeLessThan(4 << 20);
+    const lines = jsonLines(JSON.parse(text));
+    // `{`, schemaVersion, `"annotations": {`, then a line per "[" and per "]" (the innermost "[]" is one), `}`, `}`.
+    expect(lines).toHaveLength(2 * depth + 4);
+    const widest = lines.reduce((w, l) => Math.max(w, l[0]!.kind === 'text' ? l[0]!.text.length : 0), 0);
+    expect(widest).toBe(2 * MAX_INDENT);
+    // The same JSON text but for whitespace (the text has no strings with spaces).
+    expect(render(lines).replace(/\s+/g, '')).toBe(text);
+  });
+
+  it('stops after maxLines lines, and its work grows linearly with the depth', () => {
+    const nested = (n: number) => JSON.parse('['.repeat(n) + ']'.repeat(n)) as unknown;
+    expect(jsonLines(nested(1000), 10)).toHaveLength(11);
+    expectLinear(nested, (v) => jsonLines(v), 1000);
+    const wide = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ digest: `sha256:${i}`, mediaType: 'x' }));
+    expectLinear(wide, (v) => jsonLines(v), 500);
   });
 });

@@ -3,9 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { concat } from '../../src/lib/common';
 import {
   ArtifactError,
   displayName,
@@ -37,16 +38,6 @@ function rawEntry(name: string, data: Uint8Array, type = '0', size = data.length
   const out = new Uint8Array(512 + padded.length);
   out.set(h);
   out.set(padded, 512);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 
@@ -193,9 +184,33 @@ describe('gunzip', () => {
   it('refuses a gzip bomb by ratio and by total size', async () => {
     const bomb = gzipSync(new Uint8Array(64 * 1024 * 1024), { level: 9 });
     expect(bomb.length).toBeLessThan(100_000);
-    expect(await asyncCode(gunzip(bomb))).toBe('ratio');
+    // No ratio limit by default (64 MiB is under the 128 MiB output bound); a ratio limit still works when asked for.
+    expect((await gunzip(bomb)).length).toBe(64 * 1024 * 1024);
+    expect(await asyncCode(gunzip(bomb, { maxRatio: 200 }))).toBe('ratio');
     expect(await asyncCode(gunzip(bomb, { maxRatio: 1e9, maxOutput: 8 * 1024 * 1024 }))).toBe('too-large');
   });
+
+  it('accepts real archives that compress 270× (issue 12) and stops 1 GiB of zeros at the output bound', async () => {
+    // A layer as compressible as the two refused .tar.gz files: about 270 output bytes per input byte.
+    const text = enc.encode('apiVersion: v1\nkind: ConfigMap\n'.repeat(400_000));
+    const layer = gzipSync(text, { level: 9 });
+    expect(text.length / layer.length).toBeGreaterThan(200);
+    expect((await gunzip(layer)).length).toBe(text.length);
+
+    // 1 GiB of zeros, compressed as a stream (about 1 MB), is refused once 128 MiB have come out.
+    const gz = createGzip({ level: 9 });
+    const parts: Buffer[] = [];
+    gz.on('data', (b: Buffer) => parts.push(b));
+    const zeros = Buffer.alloc(1 << 20);
+    for (let i = 0; i < 1024; i++) if (!gz.write(zeros)) await new Promise((r) => gz.once('drain', r));
+    await new Promise((r) => gz.end(r));
+    const bomb = new Uint8Array(Buffer.concat(parts));
+    expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
+    const start = performance.now();
+    expect(await asyncCode(gunzip(bomb))).toBe('too-large');
+    // Stopping needs at most the 128 MiB bound of work, not the whole GiB.
+    expect(performance.now() - start).toBeLessThan(20_000);
+  }, 60_000);
 
   it('reports truncated and corrupt data and non-gzip input', async () => {
     const gz = gzipSync(enc.encode('hello world\n'.repeat(100)));

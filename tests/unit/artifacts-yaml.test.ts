@@ -69,3 +69,20 @@ describe('checkKyvernoPolicy', () => {
     expect(checkKyvernoPolicy(doc!).map((i) => i.severity)).toEqual(['warning']);
   });
 });
+
+describe('YAML nesting', () => {
+  it('refuses text nesting past 256 levels before the parser recurses into it', () => {
+    // `yaml` composes recursively; 2,500 then 5,000 "[" abort Node with "RegExpCompiler Allocation failed".
+    for (const deep of [
+      '['.repeat(5000),
+      '{a: '.repeat(300),
+      '- '.repeat(300) + 'x',
+      ' '.repeat(300) + 'a: 1',
+    ])
+      expect(() => splitYamlDocuments(deep)).toThrow(/nests deeper than 256 levels/);
+    // Brackets in quoted strings and comments do not count; real policies pass.
+    const quoted = `a: "${'['.repeat(1000)}"\nb: '${'{'.repeat(1000)}'\n# ${'['.repeat(1000)}\n`;
+    expect(splitYamlDocuments(quoted)[0]!.value).toMatchObject({ a: '['.repeat(1000) });
+    expect(splitYamlDocuments(text('kyverno-policies.yaml'))).toHaveLength(2);
+  });
+});

@@ -20,10 +20,29 @@ export function applyPatch(doc: unknown, ops: PatchOperation[]): unknown {
       expect(parent, `patch path ${op.path} goes through a non-object`).toBeTypeOf('object');
       parent = parent[k] as Record<string, unknown>;
     }
+    if (Array.isArray(parent)) {
+      // RFC 6902 §4.1/§4.2: an index inserts before it (or appends at the length), a removal shifts the rest down.
+      const i = Number(last);
+      expect(
+        Number.isInteger(i) && i >= 0 && i <= parent.length - (op.op === 'add' ? 0 : 1),
+        `index ${op.path}`,
+      ).toBe(true);
+      if (op.op === 'add') parent.splice(i, 0, structuredClone(op.value));
+      else if (op.op === 'remove') parent.splice(i, 1);
+      else parent[i] = structuredClone(op.value);
+      continue;
+    }
     if (op.op === 'add') expect(Object.hasOwn(parent, last), `add to existing ${op.path}`).toBe(false);
     else expect(Object.hasOwn(parent, last), `${op.op} of missing ${op.path}`).toBe(true);
     if (op.op === 'remove') delete parent[last];
-    else parent[last] = structuredClone(op.value);
+    // defineProperty, not `=`: a JSON key `__proto__` is an own property, which assignment would not create.
+    else
+      Object.defineProperty(parent, last, {
+        value: structuredClone(op.value),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
   }
   return root;
 }

@@ -1,6 +1,7 @@
 // Shared helpers for the OCI tests: digests, a synthetic annotated policy, and a scripted fetch that records calls.
 import { expect } from 'vitest';
 import { createHash } from 'node:crypto';
+import { concat } from '../../src/lib/common';
 import { encodeCustomSection } from '../../src/lib/wasm';
 
 export const sha = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -26,13 +27,7 @@ export function syntheticPolicy(size: number, title = 'big'): Uint8Array {
     encodeCustomSection('padding', pad),
     encodeCustomSection('io.kubewarden.metadata', new TextEncoder().encode(metadata)),
   ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(...parts);
 }
 
 export type Handler = (url: URL, init: RequestInit) => Response | Promise<Response>;

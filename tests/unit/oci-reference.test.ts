@@ -58,7 +58,8 @@ describe('parseReference', () => {
     ['x@sha256:abc', /64 hex digits/],
     ['x@md5:abc', /sha256, sha384 or sha512/],
     ['x:-bad', /not a valid tag/],
-    [`ghcr.io/${'a'.repeat(250)}`, /255/],
+    // distribution/reference counts only the path against RepositoryNameTotalLengthMax (255).
+    [`ghcr.io/${'a'.repeat(256)}`, /255/],
   ])('rejects %j', (input, why) => {
     try {
       parseReference(input);

@@ -47,10 +47,11 @@ describe('mutating waPC guest', () => {
     const request = readAdmissionRequest(template('create-pod-labels'));
     const r = await evaluatePolicy({ bytes, mode: 'kubewarden-wapc', request, settings: {} });
     const patch = r.verdict!.patch!;
+    // Additions before removals, each sorted: json-patch's order, as in kwctl's base64 patch.
     expect(patch).toEqual([
+      { op: 'add', path: '/metadata/labels/mutated-by', value: 'wasmlens' },
       { op: 'remove', path: '/metadata/labels/app' },
       { op: 'remove', path: '/metadata/labels/foo' },
-      { op: 'add', path: '/metadata/labels/mutated-by', value: 'wasmlens' },
     ]);
     expect(applyPatch(request.object, patch)).toEqual(r.verdict!.mutatedObject);
   });

@@ -4,6 +4,7 @@ import {
   RuntimeError,
   createPodReview,
   detectProtocolVersion,
+  benchInWorker,
   evaluateInWorker,
   readAdmissionRequest,
   type WorkerPort,
@@ -33,6 +34,24 @@ describe('policy worker', () => {
     });
     // Not a timed assertion on speed: only that the limit, not the guest, ended the run.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+
+  it('benches in a worker, and a bench of a looping guest is stopped by the time limit', async () => {
+    const b = await benchInWorker(spawn, {
+      bytes: fixture('mutating-guest.wasm'),
+      mode: 'kubewarden-wapc',
+      request,
+      settings: {},
+      runs: 10,
+    });
+    expect(b.validate.runs).toBe(10);
+    await expect(
+      benchInWorker(
+        spawn,
+        { bytes: fixture('loop-guest.wasm'), mode: 'kubewarden-wapc', request, settings: {}, runs: 10 },
+        { timeoutMs: 1000 },
+      ),
+    ).rejects.toMatchObject({ code: 'timeout' });
   });
 
   it('runs protocol detection in a worker', async () => {

@@ -140,10 +140,12 @@ describe('Sigstore bundle referrers', () => {
       layers: [
         { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', digest: 'sha256:aa', size: 1 },
         { mediaType: 'application/octet-stream', digest: 'sha256:bb', size: 1 },
+        // No size: a client could not check the blob it fetches, so the layer is not offered.
+        { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', digest: 'sha256:cc' },
       ],
     };
     expect(bundleLayers(manifest)).toEqual([
-      { digest: 'sha256:aa', mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' },
+      { digest: 'sha256:aa', mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', size: 1 },
     ]);
     expect(bundleLayers('nonsense')).toEqual([]);
   });

@@ -157,6 +157,30 @@ describe('decodeCustomSections', () => {
     expect(bad.decoded.type).toBe('error');
     expect(raw.decoded).toEqual({ type: 'raw', head: Uint8Array.from([0xab, 0xcd]), length: 2 });
   });
+
+  it('shows Kubewarden metadata as indented JSON, and the first bytes when it is not JSON', () => {
+    const section = (name: string, payload: string) => {
+      const body = [...str(name), ...ascii(payload)];
+      return [0x00, body.length, ...body];
+    };
+    const json = '{"rules":[],"annotations":{"io.kubewarden.policy.title":"x"}}';
+    const bytes = Uint8Array.from([
+      ...header,
+      ...section('io.kubewarden.metadata', json),
+      ...section('io.kubewarden.metadata', '{"rules": ['),
+      ...section('other', json),
+    ]);
+    const [good, broken, other] = decodeCustomSections(bytes, parseWasm(bytes).sections);
+    // The expected text is JSON.stringify's own two-space indentation of the same value.
+    expect(good.decoded).toEqual({
+      type: 'json',
+      pretty: JSON.stringify(JSON.parse(json), null, 2),
+      length: json.length,
+    });
+    expect(good.decoded.type === 'json' && good.decoded.pretty.split('\n')).toHaveLength(6);
+    expect(broken.decoded).toMatchObject({ type: 'raw', length: 11 });
+    expect(other.decoded.type).toBe('raw');
+  });
 });
 
 describe('imports, exports and data on the WAT fixture', () => {

@@ -1,4 +1,4 @@
-// Custom-section editing on hand-built bytes: byte-exact copies, padded LEBs, odd positions, unknown ids.
+// Custom-section editing on hand-built bytes: byte-exact copies, padded LEBs, odd positions, opaque sections.
 import { describe, expect, it } from 'vitest';
 import {
   customSections,
@@ -7,12 +7,13 @@ import {
   removeCustomSections,
   setCustomSection,
   stripDebug,
+  debugSections,
 } from '../../src/lib/wasm';
 
 const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]; // magic "\0asm", version 1
 const ascii = (s: string) => [...new TextEncoder().encode(s)];
 
-/** A module with a padded custom section first, a type section, an unknown id and two "a" sections. */
+/** A module with a padded custom section first, a type section, an undecoded data section and two "a" sections. */
 const odd = Uint8Array.from([
   ...header,
   0x00, // custom section id                         @8
@@ -31,7 +32,7 @@ const odd = Uint8Array.from([
   0x60, // func
   0x00, // no params
   0x00, // no results
-  0x2a, // unknown section id 42                     @25
+  0x0b, // data section id (its body is never decoded) @25
   0x81,
   0x00, // size 1 in a padded 2-byte LEB
   0x99, // opaque payload byte
@@ -70,10 +71,10 @@ describe('setCustomSection', () => {
       0x60,
       0x00,
       0x00, // type section unchanged
-      0x2a,
+      0x0b,
       0x81,
       0x00,
-      0x99, // unknown section with its padded LEB unchanged
+      0x99, // the data section with its padded LEB unchanged
       0x00,
       0x03,
       0x01,
@@ -144,7 +145,7 @@ describe('removeCustomSections', () => {
       return true;
     });
     expect(seen).toEqual(['0:a', '0:b', '0:a']);
-    expect([...out]).toEqual([...header, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x2a, 0x81, 0x00, 0x99]);
+    expect([...out]).toEqual([...header, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x0b, 0x81, 0x00, 0x99]);
   });
 
   it('returns an identical copy when nothing matches', () => {
@@ -171,6 +172,7 @@ describe('stripDebug', () => {
     ...named('name', [0]), // 1 + 1 + 6 = 8 bytes
     ...named('sourceMappingURL', [0x01, 0x61]), // 1 + 1 + 19 = 21 bytes
     ...named('external_debug_info', []), // 1 + 1 + 20 = 22 bytes
+    ...named('producers', [0]), // 1 + 1 + 11 = 13 bytes
     ...named('io.kubewarden.metadata', [0x7b, 0x7d]), // never stripped
     ...named('.debug_line', []), // 1 + 1 + 12 = 14 bytes
   ]);
@@ -185,8 +187,29 @@ describe('stripDebug', () => {
       'name',
       'sourceMappingURL',
       'external_debug_info',
+      'producers',
       'io.kubewarden.metadata',
     ]);
+  });
+
+  it('lists what it would remove, with the on-disk size of each, without copying', () => {
+    const info = parseWasm(mod);
+    const all = { name: true, producers: true, sourceMappingURL: true, externalDebugInfo: true };
+    const listed = debugSections(info, all);
+    expect(listed.map((s) => [s.name, s.bytes])).toEqual([
+      ['.debug_info', 17],
+      ['name', 8],
+      ['sourceMappingURL', 21],
+      ['external_debug_info', 22],
+      ['producers', 13],
+      ['.debug_line', 14],
+    ]);
+    expect(listed[0].offset).toBe(8);
+    // The list agrees with what stripping really saves.
+    const r = stripDebug(mod, all, info);
+    expect(listed.reduce((n, s) => n + s.bytes, 0)).toBe(r.savedBytes);
+    expect(r.removed).toEqual(listed.map((s) => s.name));
+    expect(debugSections(info).map((s) => s.name)).toEqual(['.debug_info', '.debug_line']);
   });
 
   it('removes name, sourceMappingURL and external_debug_info only when asked', () => {
@@ -199,6 +222,7 @@ describe('stripDebug', () => {
       '.debug_line',
     ]);
     expect(r.savedBytes).toBe(17 + 8 + 21 + 22 + 14);
+    expect(customSections(r.bytes, 'producers')).toHaveLength(1);
     expect(customSections(r.bytes, 'io.kubewarden.metadata')).toEqual([Uint8Array.from([0x7b, 0x7d])]);
     expect(stripDebug(mod, { sourceMappingURL: true }).removed).toEqual([
       '.debug_info',

@@ -71,7 +71,14 @@ const section: fc.Arbitrary<Gen> = fc.oneof(
     pad: fc.integer({ min: 0, max: 4 }),
   }),
 );
-const module = fc.array(section, { maxLength: 12 });
+/** Non-custom sections in the spec's order (tag between memory and global, datacount before code), each once. */
+const ORDERED_IDS = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
+const module = fc.array(section, { maxLength: 12 }).map((list) => {
+  let next = 0;
+  return list.flatMap((s) =>
+    s.id === 0 ? [s] : next < ORDERED_IDS.length ? [{ ...s, id: ORDERED_IDS[next++] }] : [],
+  );
+});
 
 /** Runs every reader on `bytes`; any throw other than WasmParseError fails. Returns the elapsed ms. */
 function readAll(bytes: Uint8Array): number {

@@ -1,6 +1,14 @@
 // The jco wrapper: real wasm-tools calls in Node, and the worker client's cancel and crash paths.
 import { describe, expect, it } from 'vitest';
-import { handleRequest, runTool, ToolsClient, ToolsError, WAT_LIMIT } from '../../src/lib/tools';
+import {
+  codeSize,
+  handleRequest,
+  runTool,
+  ToolsClient,
+  ToolsError,
+  WAT_CODE_LIMIT,
+} from '../../src/lib/tools';
+import { parseWasm } from '../../src/lib/wasm';
 import { corpus, corpusDir, fixture } from './helpers';
 
 describe('runTool with jco wasm-tools', () => {
@@ -10,9 +18,26 @@ describe('runTool with jco wasm-tools', () => {
     expect(wat).toContain('(export "add" (func $add))');
   }, 30_000);
 
-  it('refuses WAT for a module of 1 MB or more without loading anything', async () => {
-    await expect(runTool('wat', new Uint8Array(WAT_LIMIT))).rejects.toMatchObject({ code: 'too-large' });
+  it('refuses WAT by the size of the code section, not of the file', async () => {
+    // A module whose code section claims one byte more than the limit (header, id 10, a 5-byte size LEB).
+    const size = WAT_CODE_LIMIT + 1;
+    const leb = [0, 1, 2, 3, 4].map((i) => ((size >>> (7 * i)) & 0x7f) | (i < 4 ? 0x80 : 0));
+    const big = new Uint8Array(8 + 1 + 5 + size);
+    big.set([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 10, ...leb]);
+    expect(codeSize(parseWasm(big))).toBe(size);
+    await expect(runTool('wat', big)).rejects.toMatchObject({ code: 'too-large' });
   });
+
+  it.skipIf(!corpusDir())(
+    'prints the WAT of a 2 MB module whose code is small (DWARF makes it large)',
+    async () => {
+      const bytes = corpus('rust-dwarf-hello-stdout-jco-fixture.wasm');
+      expect(bytes.length).toBeGreaterThan(2_000_000);
+      expect(codeSize(parseWasm(bytes))).toBeLessThan(100_000);
+      await expect(runTool('wat', bytes)).resolves.toMatch(/^\(module/);
+    },
+    60_000,
+  );
 
   it('turns a jco failure into a failed response', async () => {
     const r = await handleRequest({ id: 7, op: 'wat', bytes: Uint8Array.from([1, 2, 3]) });
@@ -85,6 +110,18 @@ describe('ToolsClient (worker mocked: there is no Worker in Node)', () => {
     expect(workers).toHaveLength(2);
     workers[1].reply({ id: 2, ok: true, text: 'ok' });
     await expect(next).resolves.toBe('ok');
+  });
+
+  it('a run past its time limit stops the worker with timed-out; an answer in time clears the timer', async () => {
+    const { c, workers } = client();
+    const slow = c.run('wat', Uint8Array.of(1), new AbortController().signal, 20);
+    await expect(slow).rejects.toMatchObject({ code: 'timed-out' });
+    expect(workers[0].terminated).toBe(true);
+    const quick = c.run('wat', Uint8Array.of(1), new AbortController().signal, 20);
+    workers[1].reply({ id: 2, ok: true, text: 'in time' });
+    await expect(quick).resolves.toBe('in time');
+    await new Promise((r) => setTimeout(r, 40));
+    expect(workers[1].terminated).toBe(false);
   });
 
   it('an already-aborted signal never starts a worker', async () => {

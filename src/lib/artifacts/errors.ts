@@ -9,6 +9,12 @@ export type ArtifactErrorCode =
   | 'bad-yaml'
   | 'bad-manifest'
   | 'bad-input'
+  | 'bad-layout'
+  | 'unsafe-path'
+  | 'missing-blob'
+  | 'dangling-reference'
+  | 'digest-mismatch'
+  | 'size-mismatch'
   | 'aborted';
 
 /** Thrown by the decoders and builders; `where` names the entry, document or byte offset concerned. */

@@ -1,18 +1,22 @@
-/** gzip decompression through the platform's DecompressionStream, with limits on output size and ratio. */
+/** gzip decompression through the platform's DecompressionStream, bounded by the size of its output. */
 import { ArtifactError, throwIfAborted } from './errors';
 
 export interface GunzipLimits {
-  /** Most bytes of output accepted (default 128 MiB). */
+  /**
+   * Most bytes of output accepted (default 128 MiB). This is the only bound: real `.tar.gz` layers reach 270×
+   * (a ratio limit refused them), while a bomb of any ratio still stops once it has produced this much.
+   */
   maxOutput?: number;
-  /** Most output bytes per input byte (default 200; real archives rarely pass 20, bombs reach 1000). */
+  /** Optional ratio limit (output bytes per input byte); off unless given. */
   maxRatio?: number;
-  /** Output below this size is never refused for its ratio (default 1 MiB: tiny files compress well). */
+  /** Output below this size is never refused for its ratio (default 1 MiB). */
   ratioFloor?: number;
   signal?: AbortSignal;
 }
 
 export const DEFAULT_MAX_OUTPUT = 128 * 1024 * 1024;
-export const DEFAULT_MAX_RATIO = 200;
+/** No ratio limit by default; kept for callers that want one. */
+export const DEFAULT_MAX_RATIO = Number.POSITIVE_INFINITY;
 const INPUT_SLICE = 64 * 1024;
 
 /** True when the bytes start like a gzip member (magic 1f 8b, method 8 = deflate). */
@@ -30,8 +34,8 @@ function classify(e: unknown): ArtifactError {
 }
 
 /**
- * Decompresses gzip bytes, stopping as soon as the output passes `maxOutput` (`too-large`) or the ratio limit
- * (`ratio`), so a bomb costs at most the limit in memory and time.
+ * Decompresses gzip bytes, stopping as soon as the output passes `maxOutput` (`too-large`), or a ratio limit when
+ * one is given (`ratio`), so a bomb costs at most the limit in memory and time.
  */
 export async function gunzip(input: Uint8Array, limits: GunzipLimits = {}): Promise<Uint8Array> {
   const { signal } = limits;

@@ -1,4 +1,5 @@
 /** A deterministic tar writer: sorted entries, mtime 0, uid/gid 0, fixed modes, no owner names. */
+import { concat } from '../common';
 import { ArtifactError } from './errors';
 import { nameHazards } from './tar-names';
 
@@ -45,7 +46,13 @@ function splitUstar(name: string): [string, string] | null {
   return null;
 }
 
-function header(name: string, prefix: string, size: number, type: string, mode: number): Uint8Array {
+function header(
+  name: string,
+  prefix: string,
+  size: number,
+  type: string,
+  mode: number,
+): Uint8Array<ArrayBuffer> {
   const h = new Uint8Array(BLOCK);
   putString(h, 0, 100, name);
   putOctal(h, 100, 8, mode);
@@ -67,11 +74,41 @@ function header(name: string, prefix: string, size: number, type: string, mode: 
 }
 
 /** A pax record `"<len> path=<value>\n"`, whose length counts its own digits. */
-function paxRecord(key: string, value: string): Uint8Array {
+function paxRecord(key: string, value: string): Uint8Array<ArrayBuffer> {
   const body = encoder.encode(` ${key}=${value}\n`);
   let len = body.length + 1;
   while (String(len).length + body.length > len) len++;
   return encoder.encode(`${len} ${key}=${value}\n`);
+}
+
+/**
+ * The header blocks of one entry (a pax `path` record first when the name fits no ustar split). A name ending in `/`
+ * is a directory. For writers that stream each entry's bytes themselves: follow with the bytes and
+ * {@link tarPadding}, and end the archive with {@link tarEnd}.
+ */
+export function tarEntryHeader(name: string, size: number): Uint8Array<ArrayBuffer>[] {
+  if (!Number.isSafeInteger(size) || size < 0 || size > 0o77777777777)
+    throw new ArtifactError('too-large', 'File too large for tar', name);
+  const isDir = name.endsWith('/');
+  const out: Uint8Array<ArrayBuffer>[] = [];
+  let split = splitUstar(name);
+  if (!split) {
+    const record = paxRecord('path', name);
+    out.push(header('PaxHeaders/entry', '', record.length, 'x', 0o644), record, tarPadding(record.length));
+    split = ['', name.slice(0, 100)];
+  }
+  out.push(header(split[1], split[0], size, isDir ? '5' : '0', isDir ? 0o755 : 0o644));
+  return out;
+}
+
+/** The zero bytes that bring an entry of `size` bytes to a whole 512-byte block. */
+export function tarPadding(size: number): Uint8Array<ArrayBuffer> {
+  return new Uint8Array((BLOCK - (size % BLOCK)) % BLOCK);
+}
+
+/** The two zero blocks that end every tar archive. */
+export function tarEnd(): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(BLOCK * 2);
 }
 
 function padded(bytes: Uint8Array): Uint8Array[] {
@@ -104,22 +141,9 @@ export function writeTar(files: readonly TarInputFile[]): Uint8Array<ArrayBuffer
   for (const name of names) {
     const isDir = name.endsWith('/');
     const bytes = isDir ? new Uint8Array(0) : byPath.get(name)!;
-    let split = splitUstar(name);
-    if (!split) {
-      const record = paxRecord('path', name);
-      parts.push(header('PaxHeaders/entry', '', record.length, 'x', 0o644), ...padded(record));
-      split = ['', name.slice(0, 100)];
-    }
-    parts.push(header(split[1], split[0], bytes.length, isDir ? '5' : '0', isDir ? 0o755 : 0o644));
+    parts.push(...tarEntryHeader(name, bytes.length));
     if (bytes.length > 0) parts.push(...padded(bytes));
   }
-  parts.push(new Uint8Array(BLOCK * 2));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  parts.push(tarEnd());
+  return concat(...parts);
 }

@@ -1,6 +1,7 @@
 /** Splits multi-document YAML and lists each document's kind, name and apiVersion; checks Kyverno policies. */
 import { parseAllDocuments } from 'yaml';
 import { ArtifactError } from './errors';
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../common';
 
 /** Largest YAML text accepted: policy files are kilobytes, and the parser's memory grows with the input. */
 export const MAX_YAML_BYTES = 8 * 1024 * 1024;
@@ -30,17 +31,37 @@ function scalar(v: unknown): string | null {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
 }
 
-function lineAt(text: string, offset: number): number {
+/**
+ * 1-based line numbers of offsets asked in increasing order (documents come in file order): it counts newlines from
+ * where the last answer stopped, so a file of many documents is scanned once, not once per document.
+ */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
   let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return (offset) => {
+    const to = Math.min(offset, text.length);
+    if (to < at) {
+      at = 0;
+      line = 1;
+    }
+    for (; at < to; at++) if (text.charCodeAt(at) === 10) line++;
+    return line;
+  };
 }
 
 /** Splits YAML text into its documents, skipping empty ones. Never throws for bad YAML: errors go per document. */
 export function splitYamlDocuments(text: string): YamlDocument[] {
   if (text.length > MAX_YAML_BYTES)
     throw new ArtifactError('too-large', `YAML text of ${text.length} characters exceeds ${MAX_YAML_BYTES}`);
+  const deepAt = yamlTooDeepAt(text);
+  if (deepAt !== null)
+    throw new ArtifactError(
+      'bad-yaml',
+      `The YAML nests deeper than ${MAX_YAML_DEPTH} levels`,
+      `line ${deepAt}`,
+    );
   const out: YamlDocument[] = [];
+  const lineAt = lineCounter(text);
   for (const doc of parseAllDocuments(text, { prettyErrors: true })) {
     const [start, , end] = doc.range;
     const body = text
@@ -62,7 +83,7 @@ export function splitYamlDocuments(text: string): YamlDocument[] {
     const meta = isRecord(value) && isRecord(value.metadata) ? value.metadata : {};
     out.push({
       index: out.length,
-      line: lineAt(text, doc.contents?.range[0] ?? start),
+      line: lineAt(doc.contents?.range[0] ?? start),
       text: body,
       value,
       apiVersion: isRecord(value) ? scalar(value.apiVersion) : null,

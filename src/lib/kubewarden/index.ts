@@ -21,7 +21,7 @@ export {
 } from './model';
 export { parseMetadataJson, serializeMetadata, type ParsedMetadata } from './json';
 export { readMetadata, existingKwctlVersion, type ReadMetadata } from './read';
-export { metadataFromYaml, type YamlImport } from './yaml-import';
+export { metadataFromYaml, MetadataImportError, type YamlImport, type ImportProblem } from './yaml-import';
 export { metadataToYaml, toYaml } from './yaml-export';
 export {
   validateMetadata,
@@ -63,4 +63,15 @@ export {
   type PolicyPushResult,
   type PolicyPullResult,
 } from './policy-artifact';
+export {
+  diffPolicies,
+  compareLists,
+  ruleText,
+  type PolicyDiff,
+  type PolicySide,
+  type ValueChange,
+  type ListChange,
+  type AnnotationChange,
+  type SectionSize,
+} from './policy-diff';
 export { METADATA_EXPLANATIONS } from './explain';

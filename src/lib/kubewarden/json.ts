@@ -4,7 +4,8 @@ import { MetadataError } from './errors';
 import { canonicalMetadata } from './model';
 import type { Metadata } from './types';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: serde_json refuses a leading U+FEFF, so it must reach JSON.parse (which refuses it too).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
 export interface ParsedMetadata {

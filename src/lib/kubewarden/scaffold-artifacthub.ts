@@ -1,4 +1,4 @@
-/** `kwctl scaffold artifacthub`: an artifacthub-pkg.yml from the metadata, with kwctl's mapping and errors (§13.1). */
+/** `kwctl scaffold artifacthub`: a byte-identical artifacthub-pkg.yml from the metadata, with kwctl's mapping and errors (§13.1). */
 import {
   KEY_AUTHOR,
   KEY_DESCRIPTION,
@@ -14,17 +14,24 @@ import {
   KEY_URL,
   KEY_VERSION,
 } from './constants';
+import { parseReference } from '../oci';
 import { MetadataError } from './errors';
-import { formatReference, parseReference } from './reference';
+import { compareUtf8, sortedResources } from './model';
+import { formatRfc3339, instantFromDate, parseRfc3339 } from './rfc3339';
+import { semverError } from './semver';
+import { serdeYaml, type YamlValue } from './serde-yaml-emit';
 import type { Metadata } from './types';
-import { isSemver } from './validate';
-import { toYaml } from './yaml-export';
 import { parseMaintainers } from './maintainers';
 
 export interface ArtifactHubOptions {
   /** Text of a questions-ui file; an empty string is an error, as in kwctl. */
   questions?: string;
-  /** The creation time to write; defaults to now. */
+  /**
+   * The creation time: an RFC 3339 text (nanoseconds kept, e.g. kwctl's own `2025-09-15T08:09:49.259409941Z`) or a
+   * Date. Defaults to now. The same input gives the same bytes as kwctl.
+   */
+  createdAt?: string | Date;
+  /** @deprecated Use `createdAt`. */
   now?: Date;
 }
 
@@ -56,10 +63,14 @@ function parseUrl(text: string, key: string): URL {
   }
 }
 
-function semverError(text: string): string {
-  if (text === '') return 'empty string, expected a semver version';
-  if (/^v/i.test(text)) return `unexpected character '${text[0]}' while parsing major version number`;
-  return `'${text}' is not a semantic version X.Y.Z`;
+/** createdAt as kwctl writes it (time crate Rfc3339 of `OffsetDateTime::now_utc()`). */
+function createdAtText(input: string | Date | undefined): string {
+  if (typeof input === 'string') {
+    const instant = parseRfc3339(input);
+    if (!instant) return fail(`createdAt '${input}' is not an RFC 3339 date-time`);
+    return formatRfc3339(instant);
+  }
+  return formatRfc3339(instantFromDate(input ?? new Date()));
 }
 
 function installText(ref: string): string {
@@ -87,7 +98,8 @@ export function scaffoldArtifactHub(metadata: Metadata, options: ArtifactHubOpti
   if (Object.keys(a).length === 0)
     fail('no annotations in policy metadata. policy metadata must specify annotations');
   const version = get(KEY_VERSION) ?? missing(KEY_VERSION);
-  if (!isSemver(version)) fail(`policy version must be in semver: ${semverError(version)}`);
+  const versionError = semverError(version);
+  if (versionError !== null) fail(`policy version must be in semver: ${versionError}`);
   if (options.questions === '') fail('questions-ui content cannot be empty');
   const name = get(KEY_TITLE) ?? missing(KEY_TITLE);
   const displayName = get(KEY_DISPLAY_NAME) ?? missing(KEY_DISPLAY_NAME);
@@ -95,9 +107,14 @@ export function scaffoldArtifactHub(metadata: Metadata, options: ArtifactHubOpti
   const url = get(KEY_URL);
   const homeURL = url === undefined ? undefined : parseUrl(url, KEY_URL).href;
   const ociUrl = get(KEY_OCI_URL) ?? missing(KEY_OCI_URL);
-  const parsed = parseReference(`${ociUrl}:v${version}`);
-  if (typeof parsed === 'string') malformedUrl(KEY_OCI_URL, parsed);
-  const ref = formatReference(parsed as Exclude<typeof parsed, string>);
+  let ref = '';
+  try {
+    // The one reference parser: `index.docker.io` becomes `docker.io`, bracketed IPv6 hosts are valid, and the
+    // 255-character limit counts the repository path (kwctl parses `<ociUrl>:v<version>` as an OCI reference).
+    ref = parseReference(`${ociUrl}:v${version}`).canonical;
+  } catch (e) {
+    malformedUrl(KEY_OCI_URL, (e as Error).message);
+  }
   const keywordsText = get(KEY_KEYWORDS);
   let keywords: string[] | undefined;
   if (keywordsText !== undefined) {
@@ -117,25 +134,39 @@ export function scaffoldArtifactHub(metadata: Metadata, options: ArtifactHubOpti
   }
   const author = get(KEY_AUTHOR);
   const maintainers = author === undefined ? undefined : parseMaintainers(author, KEY_AUTHOR);
+  // kwctl "parses" hidden-ui with `String::from_str`, which cannot fail: any value is copied (policy_artifacthub.rs).
   const hiddenUi = get(KEY_HIDDEN_UI);
-  if (hiddenUi !== undefined && hiddenUi !== 'true' && hiddenUi !== 'false')
-    fail(`annotation "${KEY_HIDDEN_UI}" in policy metadata is malformed, must be a string "true" or "false"`);
 
   const annotations: Record<string, string> = {};
   if (metadata.contextAwareResources.length)
-    annotations['kubewarden/contextAwareResources'] = toYaml(metadata.contextAwareResources);
+    annotations['kubewarden/contextAwareResources'] = serdeYaml(
+      sortedResources(metadata.contextAwareResources) as unknown as YamlValue,
+    );
   if (hiddenUi !== undefined) annotations['kubewarden/hidden-ui'] = hiddenUi;
   annotations['kubewarden/mutation'] = String(metadata.mutating);
   if (options.questions !== undefined) annotations['kubewarden/questions-ui'] = options.questions;
   const resources = get(KEY_RESOURCES);
   if (resources !== undefined) annotations['kubewarden/resources'] = resources;
-  annotations['kubewarden/rules'] = toYaml(metadata.rules);
+  annotations['kubewarden/rules'] = serdeYaml(
+    metadata.rules.map((r) => ({
+      apiGroups: r.apiGroups,
+      apiVersions: r.apiVersions,
+      resources: r.resources,
+      operations: r.operations,
+    })),
+  );
+  // A BTreeMap in kwctl: keys in byte order.
+  const sortedAnnotations = Object.fromEntries(
+    Object.keys(annotations)
+      .sort(compareUtf8)
+      .map((k) => [k, annotations[k]]),
+  );
 
-  const pkg: Record<string, unknown> = {
+  const pkg: Record<string, YamlValue> = {
     version,
     name,
     displayName,
-    createdAt: (options.now ?? new Date()).toISOString(),
+    createdAt: createdAtText(options.createdAt ?? options.now),
     description,
   };
   const license = get(KEY_LICENSE);
@@ -145,9 +176,9 @@ export function scaffoldArtifactHub(metadata: Metadata, options: ArtifactHubOpti
   if (keywords) pkg.keywords = keywords;
   if (links) pkg.links = links;
   pkg.install = installText(ref);
-  if (maintainers) pkg.maintainers = maintainers;
+  if (maintainers) pkg.maintainers = maintainers.map((m) => ({ name: m.name, email: m.email }));
   pkg.provider = { name: 'kubewarden' };
   pkg.recommendations = [{ url: 'https://artifacthub.io/packages/helm/kubewarden/kubewarden-controller' }];
-  pkg.annotations = annotations;
-  return `${ARTIFACTHUB_HEADER}\n${toYaml(pkg)}`;
+  pkg.annotations = sortedAnnotations;
+  return `${ARTIFACTHUB_HEADER}\n${serdeYaml(pkg)}`;
 }

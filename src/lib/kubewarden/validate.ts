@@ -3,7 +3,10 @@ import type { WasmInfo } from '../wasm';
 import { KEY_KWCTL } from './constants';
 import { isRegoExports, type ExportLike } from './backend';
 import { LENGTH_MESSAGE, orderHint, validateRule } from './rules';
+import { isSemver, semverError } from './semver';
 import type { Issue, Metadata } from './types';
+
+export { isSemver };
 
 export interface ValidateOptions {
   /** Export names (or decoded exports) of the module, for Rego detection; skipped when absent. */
@@ -19,15 +22,6 @@ export const NOT_REGO =
 export const INVALID_PROTOCOL = 'Must specify a valid protocol version';
 export const COMPONENT_MESSAGE =
   'This is a WebAssembly component. kwctl cannot annotate components (walrus rejects them), and neither can Wasmlens.';
-
-// semver.org's official pattern: X.Y.Z with optional pre-release and build, no leading zeros, no "v".
-const SEMVER =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-
-/** True for a full semantic version `X.Y.Z[-pre][+build]`. */
-export function isSemver(text: string): boolean {
-  return SEMVER.test(text);
-}
 
 /**
  * Every problem kwctl would report for this metadata and module, each tied to its field, plus Wasmlens
@@ -69,7 +63,7 @@ export function validateMetadata(
     if (minimum !== undefined && !isSemver(minimum))
       error(
         'minimumKubewardenVersion',
-        `Invalid minimumKubewardenVersion '${minimum}': must be a full semantic version such as 1.2.3 (no "v" prefix).`,
+        `Invalid minimumKubewardenVersion '${minimum}': ${semverError(minimum)}`,
       );
     kwctlWarning(metadata, options.existingKwctl, warn);
   } catch (e) {

@@ -7,51 +7,76 @@ export interface Challenge {
   token68?: string;
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/;
-const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*(?=[ \t]*(?:,|$))/;
+// Sticky regexes read at a cursor over the whole header: slicing the rest of a long hostile header at every step
+// (and matching at its start) made the parser's time grow faster than the header.
+const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
+const TOKEN68 = /[A-Za-z0-9\-._~+/]+=*(?=[ \t]*(?:,|$))/y;
+const SPACE = /[ \t]*/y;
+const SEPARATORS = /[ \t,]*/y;
+/** Real headers carry one or two challenges of a few parameters; past these a header is hostile, and reading stops. */
+const MAX_CHALLENGES = 32;
+const MAX_PARAMS = 32;
+
+function matchAt(re: RegExp, text: string, at: number): string | undefined {
+  re.lastIndex = at;
+  return re.exec(text)?.[0];
+}
 
 /**
  * Parses a header value into challenges. `Headers.get()` joins repeated headers with ", ", so a token not
- * followed by "=" starts a new challenge. Malformed input yields what could be read; it never throws.
+ * followed by "=" starts a new challenge. Malformed input yields what could be read; it never throws. One pass,
+ * and at most 32 challenges of 32 parameters each.
  */
 export function parseWwwAuthenticate(header: string): Challenge[] {
   const out: Challenge[] = [];
-  let rest = header;
   let current: Challenge | null = null;
-  const trim = () => (rest = rest.replace(/^[ \t,]+/, ''));
-  while ((trim(), rest.length)) {
-    const name = TOKEN.exec(rest)?.[0];
+  let at = 0;
+  const skip = (re: RegExp) => (at += matchAt(re, header, at)?.length ?? 0);
+  while ((skip(SEPARATORS), at < header.length)) {
+    const name = matchAt(TOKEN, header, at);
     if (!name) {
-      rest = rest.slice(1); // a stray character: skip it
+      at++; // a stray character: skip it
       continue;
     }
-    const after = rest.slice(name.length).replace(/^[ \t]+/, '');
-    if (current && after.startsWith('=')) {
+    at += name.length;
+    const afterName = at;
+    skip(SPACE);
+    if (current && header[at] === '=') {
       // name = token / quoted-string
-      rest = after.slice(1).replace(/^[ \t]+/, '');
-      let value = '';
-      if (rest.startsWith('"')) {
-        let i = 1;
-        while (i < rest.length && rest[i] !== '"') {
-          if (rest[i] === '\\' && i + 1 < rest.length) i++;
-          value += rest[i++];
+      at++;
+      skip(SPACE);
+      let value: string;
+      if (header[at] === '"') {
+        const parts: string[] = [];
+        let from = ++at;
+        while (at < header.length && header[at] !== '"') {
+          if (header[at] === '\\' && at + 1 < header.length) {
+            parts.push(header.slice(from, at));
+            from = ++at;
+          }
+          at++;
         }
-        rest = rest.slice(i + 1);
+        parts.push(header.slice(from, at));
+        value = parts.join('');
+        at++;
       } else {
-        value = TOKEN.exec(rest)?.[0] ?? '';
-        rest = rest.slice(value.length);
+        value = matchAt(TOKEN, header, at) ?? '';
+        at += value.length;
       }
+      if (Object.keys(current.params).length >= MAX_PARAMS) break;
       current.params[name.toLowerCase()] = value;
       continue;
     }
+    at = afterName;
+    if (out.length >= MAX_CHALLENGES) break;
     current = { scheme: name.toLowerCase(), params: {} };
     out.push(current);
-    rest = rest.slice(name.length).replace(/^[ \t]+/, '');
-    const t68 = TOKEN68.exec(rest)?.[0];
+    skip(SPACE);
+    const t68 = matchAt(TOKEN68, header, at);
     // "Basic abc=" is a token68; "Bearer realm=x" is a parameter (a token68 never has text after its '=').
-    if (t68 && !/^[^=]+=[^=]/.test(rest.slice(0, t68.length + 1))) {
+    if (t68 && !/^[^=]+=[^=]/.test(header.slice(at, at + t68.length + 1))) {
       current.token68 = t68;
-      rest = rest.slice(t68.length);
+      at += t68.length;
     }
   }
   return out;

@@ -9,11 +9,17 @@ import {
   type UploadResult,
 } from './blobs';
 import { RegistryError } from './errors';
-import { getManifest, headManifest, putManifest, type FetchedManifest } from './manifests';
+import { deleteManifest, getManifest, headManifest, putManifest, type FetchedManifest } from './manifests';
 import type { Descriptor } from './media-types';
 import { defaultBaseUrl, parseReference, type Reference } from './reference';
-import { listReferrers, listTagsPaged, type ReferrersMode, type ReferrersResult } from './listing';
-import { findSignatures, type SignatureReport } from './signatures';
+import {
+  listPage,
+  listReferrers,
+  listTagsPaged,
+  type ListPage,
+  type ReferrersMode,
+  type ReferrersResult,
+} from './listing';
 import { Transport } from './transport';
 
 export interface RegistryClientOptions {
@@ -118,6 +124,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
       const r = asRef(ref);
       return putManifest(transportFor(r), r.repository, target(r), bytes, mediaType, signal);
     },
+    /** DELETE by digest (never by tag); every tag pointing at the digest goes with it. */
+    deleteManifest: (ref: RefInput, digest: string, signal?: AbortSignal): Promise<void> => {
+      const r = asRef(ref);
+      return deleteManifest(transportFor(r), r.repository, digest, signal);
+    },
     getBlob: (
       ref: RefInput,
       descriptor: Pick<Descriptor, 'digest' | 'size'>,
@@ -161,6 +172,22 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
         ['registry:catalog:*'],
         signal,
       ),
+    /**
+     * One page of /v2/_catalog: `n` names (distribution accepts 1 to 1000) after the start, or the page at `next` (a
+     * URL from the previous page's `Link`). For a browser that loads pages as the user asks for them.
+     */
+    catalogPage: (
+      ref: RefInput | undefined,
+      { n = 100, next }: { n?: number; next?: string | null } = {},
+      signal?: AbortSignal,
+    ): Promise<ListPage> =>
+      listPage(
+        transportFor(ref ? asRef(ref) : undefined),
+        next ?? `/v2/_catalog?n=${Math.max(1, Math.min(1000, Math.floor(n)))}`,
+        'repositories',
+        ['registry:catalog:*'],
+        signal,
+      ),
     /** Referrers of `digest`: the API, else the `sha256-<hex>` fallback tag (per `referrersMode`). */
     referrers: (
       ref: RefInput,
@@ -169,11 +196,6 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     ): Promise<ReferrersResult> => {
       const r = asRef(ref);
       return listReferrers(transportFor(r), r.repository, digest, { mode: options.referrersMode, ...o });
-    },
-    /** Cosign `.sig` tag and signature referrers of `digest`, with kwctl's texts. */
-    findSignatures: (ref: RefInput, digest: string, signal?: AbortSignal): Promise<SignatureReport> => {
-      const r = asRef(ref);
-      return findSignatures(transportFor(r), r.repository, digest, signal, options.referrersMode);
     },
   };
 }

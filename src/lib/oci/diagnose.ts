@@ -6,6 +6,7 @@ export type DiagnosisCode =
   | 'mixed-content'
   | 'local-network'
   | 'unreachable'
+  | 'redirect-failed'
   | 'cors-missing'
   | 'preflight-failed'
   | 'hidden-headers'
@@ -63,6 +64,20 @@ export async function diagnoseFailure(
   try {
     await fetchFn(probe, { mode: 'no-cors', credentials: 'omit', signal });
   } catch {
+    // Something answered if a request that does not follow redirects gets one: the redirects are what failed.
+    const first = await fetchFn(probe, {
+      mode: 'no-cors',
+      credentials: 'omit',
+      redirect: 'manual',
+      signal,
+    }).catch(() => null);
+    if (first && (first.type === 'opaqueredirect' || (first.status >= 300 && first.status < 400)))
+      return {
+        code: 'redirect-failed',
+        title: 'The registry redirects in a way that cannot be followed',
+        explanation: `${base.origin} answers with a redirect, and following it fails: the redirects go round in a loop (or past 20 hops), or they lead to a host that cannot be reached. The name, the connection and TLS are fine.`,
+        fix: 'Check the redirect rules of the registry or the proxy in front of it (a loop often comes from http→https→http rules), and the API base URL in the registry’s advanced settings.',
+      };
     return {
       code: 'unreachable',
       title: 'The registry cannot be reached',

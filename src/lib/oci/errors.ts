@@ -2,6 +2,7 @@
 
 export type RegistryErrorCode =
   | 'network'
+  | 'redirect-failed'
   | 'timeout'
   | 'cors'
   | 'mixed-content'
@@ -9,6 +10,7 @@ export type RegistryErrorCode =
   | 'realm-declined'
   | 'denied'
   | 'not-found'
+  | 'upload-unknown'
   | 'digest-mismatch'
   | 'size-mismatch'
   | 'unsupported'
@@ -19,6 +21,7 @@ export type RegistryErrorCode =
   | 'invalid-manifest'
   | 'bad-response'
   | 'push-refused'
+  | 'delete-refused'
   | 'aborted';
 
 /** One entry of a registry's `{"errors":[…]}` body (DS "Error Codes"), shown verbatim. */
@@ -100,8 +103,14 @@ export async function errorFromResponse(res: Response, what: string): Promise<Re
     ? ': ' + detail.map((d) => `${d.code}${d.message ? ` ${d.message}` : ''}`).join('; ')
     : '';
   const s = res.status;
-  const code: RegistryErrorCode =
-    s === 401
+  // An upload session the registry no longer knows (finished, expired, or the registry restarted): the repository
+  // is there, so "not found" would send the person looking for a typo.
+  const upload =
+    s === 404 &&
+    (detail?.some((d) => d.code === 'BLOB_UPLOAD_UNKNOWN') || /\/blobs\/uploads\//.test(res.url));
+  const code: RegistryErrorCode = upload
+    ? 'upload-unknown'
+    : s === 401
       ? 'unauthorized'
       : s === 403
         ? 'denied'

@@ -9,6 +9,12 @@ export const REGISTRY_EXPLANATIONS: ExplanationTable<RegistryErrorCode> = {
       'The browser got no answer: the host name or port may be wrong, the registry may be down, or its TLS certificate is not trusted.',
     fix: 'Check the host and port, that the registry is running, and that this browser trusts its certificate.',
   },
+  'redirect-failed': {
+    title: 'The registry redirects in a way that cannot be followed',
+    explanation:
+      'The registry answered with a redirect, and following it failed: the redirects go round in a loop (or past 20 hops), or they lead to a host that cannot be reached.',
+    fix: 'Check the registry’s (or its proxy’s) redirect rules and the API base URL in the registry’s advanced settings; a loop usually comes from a proxy that redirects http to https and back.',
+  },
   timeout: {
     title: 'The registry did not answer in time',
     explanation: 'A request got no answer within the time limit set for this registry.',
@@ -45,6 +51,12 @@ export const REGISTRY_EXPLANATIONS: ExplanationTable<RegistryErrorCode> = {
     title: 'Not found',
     explanation: 'The repository, tag or digest does not exist on this registry.',
     fix: 'Check the reference for typos; list the repository’s tags to see what exists.',
+  },
+  'upload-unknown': {
+    title: 'The upload was no longer open on the registry',
+    explanation:
+      'The registry does not know this upload any more: it had already finished (a request sent twice), it expired, or the registry restarted while it was open. The repository itself is there.',
+    fix: 'Push again: a new upload starts, and blobs the registry already has are not sent again.',
   },
   'digest-mismatch': {
     title: 'The content does not match its digest',
@@ -97,6 +109,12 @@ export const REGISTRY_EXPLANATIONS: ExplanationTable<RegistryErrorCode> = {
     title: 'Push refused',
     explanation: 'This policy cannot be pushed as it is.',
     fix: 'Annotate it first (Annotate view), or choose "Push anyway" where kwctl allows it.',
+  },
+  'delete-refused': {
+    title: 'This registry does not allow deletes',
+    explanation:
+      'The registry answered 405: deleting manifests is switched off. distribution refuses deletes unless its storage allows them, and many hosted registries delete only through their own web interface.',
+    fix: 'On distribution, set `storage: { delete: { enabled: true } }` in config.yml and restart it (run its garbage collector to free the space); on a hosted registry, delete the tag in its web interface.',
   },
   aborted: {
     title: 'Cancelled',

@@ -1,11 +1,13 @@
 /** Public API of the OCI registry library: references, the registry client, artifact push/pull, auth, CORS help. */
-export { RegistryError, type RegistryErrorCode, type RegistryErrorDetail } from './errors';
+export { RegistryError, errorFromResponse, type RegistryErrorCode, type RegistryErrorDetail } from './errors';
 export {
   parseReference,
   parseDigest,
   isLoopbackHost,
   defaultBaseUrl,
   immutableReference,
+  splitReferencePair,
+  namesTagOrDigest,
   type Reference,
 } from './reference';
 export { createRegistryClient, type RegistryClient, type RegistryClientOptions } from './client';
@@ -24,8 +26,7 @@ export {
   type UploadOptions,
 } from './blobs';
 export type { FetchedManifest } from './manifests';
-export type { ReferrersResult, ReferrersMode } from './listing';
-export { NO_SIGNATURES, type SignatureReport } from './signatures';
+export type { ReferrersResult, ReferrersMode, ListPage } from './listing';
 export {
   pushArtifact,
   pullArtifact,
@@ -36,11 +37,14 @@ export {
   type PullOptions,
   type TransferOptions,
 } from './artifact';
+export { headBlob, mountBlob, type MountResult } from './mount';
+export { readBlobAsBlob, BLOB_PIECE } from './blob-stream';
 export { sortTags, nextLink } from './tags';
 export {
   MANIFEST_ACCEPT,
   MAX_MANIFEST_BYTES,
   canonicalJson,
+  manifestProblem,
   type Descriptor,
   type Manifest,
 } from './media-types';

@@ -8,6 +8,36 @@ import { repoScope, type Transport } from './transport';
 
 const MAX_PAGES = 1000;
 
+/** One page of a paged listing: its names and the resolved URL of the next page, or null on the last one. */
+export interface ListPage {
+  items: string[];
+  next: string | null;
+}
+
+/** Reads one page of `json[key]` at `url` (a path is resolved against the base), with its `rel="next"` link. */
+export async function listPage(
+  t: Transport,
+  url: string,
+  key: 'tags' | 'repositories',
+  scopes: string[],
+  signal?: AbortSignal,
+): Promise<ListPage> {
+  const target = url.startsWith('/') ? t.url(url) : url;
+  const res: Response = await t.send({ method: 'GET', url: target, scopes, signal, what: `Listing ${key}` });
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(await readTextCapped(res, 16 << 20)) as Record<string, unknown>;
+  } catch {
+    throw new RegistryError('bad-response', `The ${key} list is not JSON.`, { url: target });
+  }
+  const items = json?.[key];
+  if (items !== null && items !== undefined && !Array.isArray(items))
+    throw new RegistryError('bad-response', `The ${key} list has no "${key}" array.`, { url: target });
+  const names = ((items as unknown[]) ?? []).filter((x): x is string => typeof x === 'string');
+  const next = nextLink(res.headers.get('link'));
+  return { items: names, next: next ? t.resolve(next, res.url || target) : null };
+}
+
 /** Follows `Link: <…>; rel="next"` from `path`, collecting `json[key]`. Stops when a URL repeats. */
 export async function listTagsPaged(
   t: Transport,
@@ -25,19 +55,9 @@ export async function listTagsPaged(
       break;
     }
     seen.add(url);
-    const res: Response = await t.send({ method: 'GET', url, scopes, signal, what: `Listing ${key}` });
-    let json: Record<string, unknown>;
-    try {
-      json = JSON.parse(await readTextCapped(res, 16 << 20)) as Record<string, unknown>;
-    } catch {
-      throw new RegistryError('bad-response', `The ${key} list is not JSON.`, { url });
-    }
-    const items = json?.[key];
-    if (items !== null && items !== undefined && !Array.isArray(items))
-      throw new RegistryError('bad-response', `The ${key} list has no "${key}" array.`, { url });
-    for (const x of (items as unknown[]) ?? []) if (typeof x === 'string') out.push(x);
-    const next = nextLink(res.headers.get('link'));
-    url = next ? t.resolve(next, res.url || url) : null;
+    const page: ListPage = await listPage(t, url, key, scopes, signal);
+    for (const x of page.items) out.push(x);
+    url = page.next;
   }
   return out;
 }

@@ -1,6 +1,6 @@
-/** Manifest GET/HEAD/PUT: exact Accept list, raw bytes kept, digest verified, 4 MiB cap (oci.md §3). */
+/** Manifest GET/HEAD/PUT/DELETE: exact Accept list, raw bytes kept, digest verified, 4 MiB cap (oci.md §3). */
 import { sha256Digest } from '../common';
-import { RegistryError } from './errors';
+import { RegistryError, errorFromResponse } from './errors';
 import { parseDigest } from './reference';
 import { repoScope, type Transport } from './transport';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, manifestProblem, type Manifest } from './media-types';
@@ -164,4 +164,40 @@ export async function putManifest(
       },
     );
   return digest;
+}
+
+/**
+ * DELETE a manifest by digest (oci.md §6.4). Only a digest: distribution 2.8 answers a tag with 400 DIGEST_INVALID,
+ * and deleting a digest removes every tag that points at it. A registry that does not allow deletes (405, or
+ * distribution's UNSUPPORTED without `storage.delete.enabled`) fails with `delete-refused`.
+ */
+export async function deleteManifest(
+  t: Transport,
+  repository: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  parseDigest(digest);
+  const what = `Deleting the manifest ${repository}@${digest}`;
+  const res = await t.send({
+    method: 'DELETE',
+    url: t.url(`/v2/${repository}/manifests/${digest}`),
+    scopes: [repoScope(repository, 'delete')],
+    accept: [405],
+    signal,
+    what,
+  });
+  if (res.status === 405) {
+    const e = await errorFromResponse(res, what);
+    throw new RegistryError(
+      'delete-refused',
+      `${what} was refused: the registry does not allow deletes (HTTP 405).`,
+      {
+        status: 405,
+        url: e.url,
+        detail: e.detail,
+      },
+    );
+  }
+  await res.body?.cancel().catch(() => {});
 }

@@ -18,8 +18,11 @@ export interface Reference {
 
 const COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+// distribution/reference regexp.go: a domain name or a bracketed IPv6 address (no zone, no embedded IPv4), and a port.
 const HOST =
-  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?$/;
+/** distribution/reference reference.go `RepositoryNameTotalLengthMax`: the path, without the registry host. */
+export const MAX_PATH_LENGTH = 255;
 const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 
 const bad = (text: string, why: string) =>
@@ -52,6 +55,9 @@ export function parseReference(text: string): Reference {
     rest = rest.slice(scheme[0].length);
   }
   if (/\s/.test(rest)) throw bad(text, 'it contains whitespace');
+  // normalize.go ParseNormalizedNamed: a bare 64-hex string is an image ID, not a repository name.
+  if (/^[a-f0-9]{64}$/.test(rest))
+    throw bad(text, 'a 64-character hexadecimal string is an image ID, not a name');
   let digest: string | undefined;
   const at = rest.indexOf('@');
   if (at >= 0) {
@@ -91,7 +97,8 @@ export function parseReference(text: string): Reference {
         c ? `"${c}" is not a valid repository path component` : 'it has an empty path component',
       );
   if (registry === 'docker.io' && !path.includes('/')) path = `library/${path}`;
-  if (registry.length + 1 + path.length > 255) throw bad(text, 'the name is longer than 255 characters');
+  if (path.length > MAX_PATH_LENGTH)
+    throw bad(text, `the repository path is longer than ${MAX_PATH_LENGTH} characters`);
   if (!tag && !digest) tag = 'latest';
   const apiHost = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
   const canonical = `${registry}/${path}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
@@ -112,4 +119,35 @@ export function defaultBaseUrl(ref: Reference): string {
 /** `registry/repository@digest`, the immutable form users copy. */
 export function immutableReference(ref: Reference, digest: string): string {
   return `${ref.registry}/${ref.repository}@${digest}`;
+}
+
+/**
+ * True when `text` names a tag or a digest itself, false when parseReference() would fill in `latest`: a bare
+ * repository is a request to see its tags, not its `latest`. Throws like parseReference() on invalid text.
+ */
+export function namesTagOrDigest(text: string): boolean {
+  const ref = parseReference(text);
+  if (ref.digest || ref.tag !== 'latest') return true;
+  // The grammar only starts a tag after the last `/`, so `latest` was typed exactly when that segment ends with it.
+  return /:latest$/.test(text.trim().split('/').pop() ?? '');
+}
+
+/**
+ * Splits `<ref>..<ref>` (a comparison's address). A tag may itself hold `..`, so the cut taken is the first where
+ * both sides parse as references, else the first `..` (opening it then explains the invalid side). Null without `..`.
+ */
+export function splitReferencePair(text: string): { left: string; right: string } | null {
+  const cuts: number[] = [];
+  for (let i = text.indexOf('..'); i >= 0; i = text.indexOf('..', i + 1)) cuts.push(i);
+  if (!cuts.length) return null;
+  const valid = (s: string) => {
+    try {
+      parseReference(s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const cut = cuts.find((i) => valid(text.slice(0, i)) && valid(text.slice(i + 2))) ?? cuts[0];
+  return { left: text.slice(0, cut), right: text.slice(cut + 2) };
 }

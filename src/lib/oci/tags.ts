@@ -22,34 +22,73 @@ function comparePre(a: string | undefined, b: string | undefined): number {
 
 /**
  * Sorts tags newest first: semver tags (with or without `v`) by version, descending, then `latest`, then the
- * other tags alphabetically. Cosign `sha256-….sig/.att/.sbom` tags go last. Returns a new array.
+ * other tags alphabetically. Cosign `sha256-….sig/.att/.sbom` tags go last. Returns a new array. Each tag is read
+ * once before sorting (a registry may list 100,000), not once per comparison.
  */
 export function sortTags(tags: readonly string[]): string[] {
-  const rank = (t: string) =>
-    SEMVER.test(t) ? 0 : t === 'latest' ? 1 : /^sha256-[0-9a-f]{64}/.test(t) ? 3 : 2;
-  return [...tags].sort((a, b) => {
-    const ra = rank(a);
-    const rb = rank(b);
-    if (ra !== rb) return ra - rb;
-    if (ra === 0) {
-      const ma = SEMVER.exec(a)!;
-      const mb = SEMVER.exec(b)!;
-      for (let i = 1; i <= 3; i++) if (Number(ma[i]) !== Number(mb[i])) return Number(mb[i]) - Number(ma[i]);
-      const c = comparePre(mb[4], ma[4]);
-      return c !== 0 ? c : a < b ? -1 : a > b ? 1 : 0;
-    }
-    return a < b ? -1 : a > b ? 1 : 0;
+  const keyed = tags.map((t) => {
+    const m = SEMVER.exec(t);
+    const rank = m ? 0 : t === 'latest' ? 1 : /^sha256-[0-9a-f]{64}/.test(t) ? 3 : 2;
+    return { t, rank, v: m ? [Number(m[1]), Number(m[2]), Number(m[3])] : null, pre: m?.[4] };
   });
+  keyed.sort((a, b) => {
+    if (a.rank !== b.rank) return a.rank - b.rank;
+    if (a.v && b.v) {
+      for (let i = 0; i < 3; i++) if (a.v[i] !== b.v[i]) return b.v[i]! - a.v[i]!;
+      const c = comparePre(b.pre, a.pre);
+      if (c !== 0) return c;
+    }
+    return a.t < b.t ? -1 : a.t > b.t ? 1 : 0;
+  });
+  return keyed.map((k) => k.t);
 }
 
-/** The `rel="next"` target of a Link header, or null. Handles several links and parameters in any order. */
+/**
+ * The `rel="next"` target of a Link header, or null. Handles several links and parameters in any order. One pass
+ * over the header (RFC 8288 link-values separated by commas outside quotes): a registry's header is untrusted,
+ * and a regex retried from every `<` takes quadratic time on a header of many `<`.
+ */
 export function nextLink(header: string | null): string | null {
   if (!header) return null;
-  const re = /<([^>]*)>((?:\s*;\s*[^;,]+(?:=(?:"[^"]*"|[^;,]*))?)*)/g;
-  for (let m = re.exec(header); m; m = re.exec(header)) {
-    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;,\s]+))/i.exec(m[2]);
-    const value = (rel?.[1] ?? rel?.[2] ?? '').split(/\s+/);
-    if (value.includes('next')) return m[1];
+  let at = 0;
+  for (;;) {
+    const open = header.indexOf('<', at);
+    if (open < 0) return null;
+    const close = header.indexOf('>', open + 1);
+    // No `>` after this `<` means none after any later `<` either.
+    if (close < 0) return null;
+    let end = close + 1;
+    let quoted = false;
+    for (; end < header.length; end++) {
+      const c = header.charCodeAt(end);
+      if (c === 34 /* " */) quoted = !quoted;
+      else if (c === 44 /* , */ && !quoted) break;
+    }
+    if (relIsNext(header.slice(close + 1, end))) return header.slice(open + 1, close);
+    at = end;
   }
-  return null;
+}
+
+/** Whether the parameters of one link-value (`; rel="next"; title=x`) have `next` among their rel values. */
+function relIsNext(params: string): boolean {
+  // Parameters follow a ";": whatever stands before the first one is not a parameter.
+  let from = params.indexOf(';') + 1;
+  if (from === 0) return false;
+  let quoted = false;
+  for (let i = from; i <= params.length; i++) {
+    const c = params.charCodeAt(i);
+    if (c === 34 /* " */) quoted = !quoted;
+    if (i < params.length && (quoted || c !== 59) /* ; */) continue;
+    const param = params.slice(from, i);
+    from = i + 1;
+    const eq = param.indexOf('=');
+    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'rel') continue;
+    // The first rel parameter counts (RFC 8288 §3.3); quotes around the value are optional.
+    const value = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"|"$/g, '');
+    return value.split(/\s+/).includes('next');
+  }
+  return false;
 }

@@ -129,6 +129,13 @@ export class Transport {
           `${spec.what} failed: ${target.origin} did not answer within ${Math.round(this.timeoutMs / 1000)} s.`,
           { url: spec.url, cause: e },
         );
+      // Node says why (a redirect loop ends in "redirect count exceeded"); browsers hide it, and the diagnosis finds it.
+      if (/redirect/i.test(String((e as { cause?: { message?: unknown } })?.cause?.message ?? '')))
+        throw new RegistryError(
+          'redirect-failed',
+          `${spec.what} failed: ${target.origin} redirects in a loop (or past 20 redirects).`,
+          { url: spec.url, cause: e },
+        );
       throw new RegistryError(
         'network',
         `${spec.what} failed: ${target.origin} could not be reached, or the browser blocked the answer.`,

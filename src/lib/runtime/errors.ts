@@ -2,6 +2,7 @@
 
 export type RuntimeErrorCode =
   | 'compile' // the bytes are not a module this engine can compile
+  | 'component' // the bytes are a WebAssembly component, which no runtime here evaluates
   | 'instantiate' // linking or the start function failed
   | 'missing-export' // e.g. no `__guest_call`, no `_start`, no `memory`
   | 'trap' // the guest trapped (unreachable, out of bounds, stack overflow…)

@@ -8,6 +8,11 @@ export const RUNTIME_EXPLANATIONS: ExplanationTable<RuntimeErrorCode> = {
     explanation: 'This browser’s WebAssembly engine refused the module.',
     fix: 'Check the module with wasm-validate; it may use a feature this browser lacks.',
   },
+  component: {
+    title: 'Components cannot be evaluated yet',
+    explanation: 'This is a WebAssembly component (layer 0x0d); the runtimes here run core modules only.',
+    fix: 'Evaluate a core-module build of the policy.',
+  },
   instantiate: {
     title: 'The module cannot be started',
     explanation: 'Linking failed (an import the host does not provide) or its start function failed.',

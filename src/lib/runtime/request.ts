@@ -1,4 +1,5 @@
 /** Reads the request and settings the user typed (JSON or YAML) into the shapes the runtimes expect. */
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../common';
 import { parse as parseYaml } from 'yaml';
 import { RuntimeError } from './errors';
 
@@ -15,6 +16,12 @@ export function parseDocument(text: string, what: string): unknown {
   try {
     return JSON.parse(trimmed);
   } catch {
+    const deep = yamlTooDeepAt(trimmed);
+    if (deep !== null)
+      throw new RuntimeError(
+        'bad-input',
+        `The ${what} nests deeper than ${MAX_YAML_DEPTH} levels at line ${deep}.`,
+      );
     try {
       return parseYaml(trimmed, { maxAliasCount: 100 });
     } catch (e) {

@@ -1,4 +1,5 @@
 /** The verdict model: what a policy decided, normalised from waPC/WASI replies, OPA responses and Gatekeeper violations. */
+import { compareUtf8 } from '../kubewarden';
 import { RuntimeError } from './errors';
 
 /** One RFC 6902 operation. */
@@ -16,6 +17,8 @@ export interface Verdict {
   patch?: PatchOperation[];
   mutatedObject?: unknown;
   warnings?: string[];
+  /** Kept from the reply, as kwctl keeps them in the response's `auditAnnotations`. */
+  auditAnnotations?: Record<string, string>;
 }
 
 export interface SettingsVerdict {
@@ -25,21 +28,6 @@ export interface SettingsVerdict {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Reads a Kubewarden `ValidationResponse` (waPC and WASI policies); unknown fields are ignored. */
-export function verdictFromValidationResponse(reply: unknown, requestObject: unknown): Verdict {
-  if (!isRecord(reply) || typeof reply.accepted !== 'boolean')
-    throw new RuntimeError('bad-reply', `The policy's reply has no boolean "accepted": ${clip(reply)}`);
-  const v: Verdict = { accepted: reply.accepted };
-  if (typeof reply.message === 'string') v.message = reply.message;
-  if (typeof reply.code === 'number') v.code = reply.code;
-  if (Array.isArray(reply.warnings)) v.warnings = reply.warnings.map(String);
-  if (reply.mutated_object !== undefined && reply.mutated_object !== null) {
-    v.mutatedObject = reply.mutated_object;
-    v.patch = diffJson(requestObject, reply.mutated_object);
-  }
-  return v;
 }
 
 /** Reads a settings validation reply `{valid, message?}`. */
@@ -58,24 +46,69 @@ function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-/** A JSON patch turning `from` into `to`: objects are compared key by key, arrays index by index when the length is equal. */
-export function diffJson(from: unknown, to: unknown, path = ''): PatchOperation[] {
-  if (JSON.stringify(from) === JSON.stringify(to)) return [];
-  if (isRecord(from) && isRecord(to)) {
-    const ops: PatchOperation[] = [];
-    for (const k of Object.keys(from))
-      if (!Object.hasOwn(to, k)) ops.push({ op: 'remove', path: `${path}/${escapePointer(k)}` });
-    for (const k of Object.keys(to)) {
-      const p = `${path}/${escapePointer(k)}`;
-      if (!Object.hasOwn(from, k)) ops.push({ op: 'add', path: p, value: to[k] });
-      else ops.push(...diffJson(from[k], to[k], p));
+/** A container's entries as treediff sees them: array indices (numbers) or object keys (strings). */
+function items(v: unknown): Map<number | string, unknown> | null {
+  if (Array.isArray(v)) return new Map(v.map((x, i) => [i, x]));
+  if (isRecord(v)) return new Map(Object.entries(v));
+  return null;
+}
+
+/** treediff's key order (`Key` derives Ord): every index before every string, indices by value, strings bytewise. */
+function compareKeys(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return compareUtf8(a, b);
+}
+
+/**
+ * The JSON Patch turning `from` into `to`, as kwctl computes it (json-patch's `diff` over treediff): at each
+ * container, the keys both sides share (sorted) are compared recursively, then keys only in `to` are added, then
+ * keys only in `from` removed, array indices shifting down as elements go. Scalars, or a container against a
+ * scalar, are replaced. Like treediff, an empty object and an empty array have no entries to tell them apart.
+ * The mutated object comes from the policy, so its depth is untrusted: the walk keeps its own stack (in the order
+ * the recursive definition gives) and visits each value once, where comparing JSON texts at every level was
+ * quadratic and a deep object overflowed the call stack.
+ */
+export function diffJson(from: unknown, to: unknown): PatchOperation[] {
+  const ops: PatchOperation[] = [];
+  // A frame compares a pair, or emits the adds and removes of a container after its shared keys were compared.
+  const stack: ({ l: unknown; r: unknown; path: string } | { emit: PatchOperation[] })[] = [
+    { l: from, r: to, path: '' },
+  ];
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    if ('emit' in f) {
+      ops.push(...f.emit);
+      continue;
     }
-    return ops;
+    const { l, r, path } = f;
+    const li = items(l);
+    const ri = items(r);
+    if (!li || !ri) {
+      // Equal scalars need nothing; a scalar and a container, or two different scalars, are replaced.
+      if (li || ri || l !== r) ops.push({ op: 'replace', path, value: r });
+      continue;
+    }
+    const lk = [...li.keys()].sort(compareKeys);
+    const rk = [...ri.keys()].sort(compareKeys);
+    const at = (k: number | string, shift = 0) =>
+      `${path}/${typeof k === 'number' ? String(k - shift) : escapePointer(k)}`;
+    const after: PatchOperation[] = [];
+    for (const k of rk) if (!li.has(k)) after.push({ op: 'add', path: at(k), value: ri.get(k) });
+    let shift = 0;
+    for (const k of lk)
+      if (!ri.has(k)) {
+        after.push({ op: 'remove', path: at(k, shift) });
+        if (typeof k === 'number') shift++;
+      }
+    if (after.length) stack.push({ emit: after });
+    for (let i = rk.length - 1; i >= 0; i--) {
+      const k = rk[i]!;
+      if (li.has(k)) stack.push({ l: li.get(k), r: ri.get(k), path: at(k) });
+    }
   }
-  if (Array.isArray(from) && Array.isArray(to) && from.length === to.length)
-    return from.flatMap((x, i) => diffJson(x, to[i], `${path}/${i}`));
-  if (path === '') return [{ op: 'replace', path: '', value: to }];
-  return [{ op: 'replace', path, value: to }];
+  return ops;
 }
 
 function clip(v: unknown): string {

@@ -1,16 +1,12 @@
 /** Kubewarden operations over waPC: protocol version detection, settings validation and validation. */
-import { ConsoleCollector } from './console-log';
+import { fromValidationResponse, verdictFromValidationResponse } from './admission-response';
 import { RuntimeError, serializeError } from './errors';
+import { requestObject, requestUid, runPrepared, validatePayload, type Prepare } from './evaluation';
 import { encodeUtf8 } from './guest-memory';
-import type { HostFixtures } from './host-capabilities';
+import type { FixtureMap } from './host-capabilities';
 import type { EvaluateInput, EvaluationResult } from './types';
 import type { JsonObject } from './request';
-import {
-  settingsVerdict,
-  verdictFromValidationResponse,
-  type SettingsVerdict,
-  type Verdict,
-} from './verdict';
+import { settingsVerdict, type SettingsVerdict, type Verdict } from './verdict';
 import { WapcGuest, parseReply } from './wapc';
 
 export type DetectedProtocolVersion = 'v1' | 'Unknown';
@@ -24,7 +20,7 @@ const DETECT_PREFIX = 'Error while detecting Kubewarden protocol version: ';
  */
 export async function detectProtocolVersionInline(
   bytes: Uint8Array,
-  options: { signal?: AbortSignal; fixtures?: HostFixtures } = {},
+  options: { signal?: AbortSignal; fixtures?: FixtureMap } = {},
 ): Promise<DetectedProtocolVersion> {
   if (options.signal?.aborted) throw new RuntimeError('aborted', 'Protocol detection was cancelled.');
   let reply: Uint8Array;
@@ -67,38 +63,25 @@ export function validate(
   return verdictFromValidationResponse(reply, policyType === 'raw' ? request : request.object);
 }
 
-/** Settings validation then validation of one request, in one instance (as policy-server reuses instances). */
-export async function evaluateWapc(input: EvaluateInput): Promise<EvaluationResult> {
-  const log = new ConsoleCollector();
-  const result: EvaluationResult = {
-    mode: 'kubewarden-wapc',
-    settings: null,
-    verdict: null,
-    console: log.lines,
-    timings: { instantiateMs: 0, validateSettingsMs: 0, validateMs: 0 },
+/** A waPC policy prepared as policy-server keeps it: one instance serves settings validation and validation. */
+export const prepareWapc: Prepare = async ({ input, log, host }) => {
+  const guest = await WapcGuest.create(input.bytes, {
+    host,
+    memoryLimitBytes: input.memoryLimitBytes,
+    console: log,
+  });
+  const payload = encodeUtf8(JSON.stringify(validatePayload(input)));
+  return {
+    validateSettings: () => validateSettings(guest, input.settings),
+    validate: () => {
+      const reply = parseReply<Record<string, unknown>>('validate', guest.call('validate', payload));
+      const response = fromValidationResponse(requestUid(input), reply, requestObject(input));
+      return { response, mutatedObject: reply?.mutated_object ?? undefined };
+    },
   };
-  try {
-    let t = performance.now();
-    const guest = await WapcGuest.create(input.bytes, {
-      fixtures: input.fixtures,
-      memoryLimitBytes: input.memoryLimitBytes,
-      console: log,
-    });
-    result.timings.instantiateMs = performance.now() - t;
-    t = performance.now();
-    result.settings = validateSettings(guest, input.settings);
-    result.timings.validateSettingsMs = performance.now() - t;
-    if (!result.settings.valid) return finish(result, log);
-    t = performance.now();
-    result.verdict = validate(guest, input.request, input.settings, input.policyType);
-    result.timings.validateMs = performance.now() - t;
-  } catch (e) {
-    result.error = serializeError(e);
-  }
-  return finish(result, log);
-}
+};
 
-function finish(result: EvaluationResult, log: ConsoleCollector): EvaluationResult {
-  result.console = log.finish();
-  return result;
+/** Settings validation then validation of one request, in one instance (as policy-server reuses instances). */
+export function evaluateWapc(input: EvaluateInput): Promise<EvaluationResult> {
+  return runPrepared(input, prepareWapc);
 }

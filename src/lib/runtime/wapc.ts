@@ -2,11 +2,14 @@
 import { ConsoleCollector } from './console-log';
 import { RuntimeError } from './errors';
 import { GuestMemory, decodeUtf8, encodeUtf8 } from './guest-memory';
-import { answerHostCall, hostCallRecord, type HostFixtures } from './host-capabilities';
+import { CapabilityHost } from './capability-host';
+import type { FixtureMap } from './host-capabilities';
 import { WasiExit, wasiImports } from './wasi-shim';
 
 export interface HostOptions {
-  fixtures?: HostFixtures;
+  /** Answers host calls; without it, a host over `fixtures` alone. */
+  host?: CapabilityHost;
+  fixtures?: FixtureMap;
   /** Memory cap in bytes (default 256 MiB). */
   memoryLimitBytes?: number;
   console?: ConsoleCollector;
@@ -14,9 +17,21 @@ export interface HostOptions {
 
 export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
 
+/** What the panel says for a component, instead of the engine's "expected version 1" compile error. */
+export const COMPONENT_NOT_EVALUABLE =
+  'Components cannot be evaluated yet: this is a WebAssembly component (layer 0x0d)';
+
+/** Refuses a WebAssembly component (preamble version 0x0d, layer 1) with {@link COMPONENT_NOT_EVALUABLE}. */
+export function assertCoreModule(bytes: Uint8Array): void {
+  const magic = bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+  if (magic && bytes[4] === 0x0d && bytes[5] === 0x00 && bytes[6] === 0x01 && bytes[7] === 0x00)
+    throw new RuntimeError('component', COMPONENT_NOT_EVALUABLE);
+}
+
 /** Compiles bytes (or reuses a module) with a clear error on failure. */
 export async function compileModule(bytes: Uint8Array | WebAssembly.Module): Promise<WebAssembly.Module> {
   if (bytes instanceof WebAssembly.Module) return bytes;
+  assertCoreModule(bytes);
   try {
     return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
@@ -62,9 +77,12 @@ export class WapcGuest {
   private hostResponse: Uint8Array | null = null;
   private hostError: string | null = null;
 
-  private constructor(private readonly options: HostOptions) {
+  private readonly host: CapabilityHost;
+
+  private constructor(options: HostOptions) {
     this.console = options.console ?? new ConsoleCollector();
     this.mem = new GuestMemory(options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
+    this.host = options.host ?? new CapabilityHost({ fixtures: options.fixtures }, this.console);
   }
 
   /** Instantiates the guest and runs its start-up functions. */
@@ -147,9 +165,7 @@ export class WapcGuest {
         const op = m.text(opPtr, opLen, 'the operation');
         const payload = m.read(ptr, len, 'the host call payload');
         this.hostResponse = this.hostError = null;
-        const answer = answerHostCall(this.options.fixtures ?? {}, binding, ns, op, payload);
-        const rec = hostCallRecord(binding, ns, op, payload, answer.ok);
-        this.console.push('host', `${rec.ok ? '✓' : '✗'} ${binding}/${ns}/${op} ${rec.payload}`);
+        const answer = this.host.guest(binding, ns, op, payload);
         if (answer.ok) this.hostResponse = answer.reply;
         else this.hostError = answer.error;
         return answer.ok ? 1 : 0;

@@ -1,10 +1,17 @@
 /** WASI policies (Javy/JS SDK and others) with Kubewarden's protocol: argv selects the action, JSON on stdin/stdout. */
-import { ConsoleCollector } from './console-log';
-import { RuntimeError, serializeError } from './errors';
+import { fromValidationResponse } from './admission-response';
+import { RuntimeError } from './errors';
+import {
+  requestObject,
+  requestUid,
+  runPrepared,
+  validatePayload,
+  type Prepare,
+  type PrepareContext,
+} from './evaluation';
 import { GuestMemory, encodeUtf8 } from './guest-memory';
-import { answerHostCall, hostCallRecord } from './host-capabilities';
 import type { EvaluateInput, EvaluationResult } from './types';
-import { settingsVerdict, verdictFromValidationResponse } from './verdict';
+import { settingsVerdict } from './verdict';
 import { DEFAULT_MEMORY_LIMIT, compileModule, missingImports, parseReply } from './wapc';
 import { StdinPipe, WasiExit, joinOutput, wasiImports } from './wasi-shim';
 
@@ -14,16 +21,16 @@ interface RunOutput {
 
 /**
  * Runs `_start` of a fresh instance with argv `["policy.wasm", action]` and `input` on stdin. Host calls
- * (`host.call`) are answered from the fixtures; as in Kubewarden's WASI host the reply is appended to stdin and
+ * (`host.call`) are answered by the run's host; as in Kubewarden's WASI host the reply is appended to stdin and
  * the call returns 0 on success, 1 on failure.
  */
 async function runWasi(
   module: WebAssembly.Module,
   action: string,
   input: Uint8Array,
-  opts: EvaluateInput,
-  log: ConsoleCollector,
+  ctx: PrepareContext,
 ): Promise<RunOutput> {
+  const { input: opts, log, host: capabilities } = ctx;
   const mem = new GuestMemory(opts.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT);
   const stdin = new StdinPipe(input);
   const stdout: Uint8Array[] = [];
@@ -34,9 +41,7 @@ async function runWasi(
       const ns = mem.text(nsPtr, nsLen, 'the namespace');
       const op = mem.text(opPtr, opLen, 'the operation');
       const payload = mem.read(ptr, len, 'the host call payload');
-      const answer = answerHostCall(opts.fixtures ?? {}, binding, ns, op, payload);
-      const rec = hostCallRecord(binding, ns, op, payload, answer.ok);
-      log.push('host', `${rec.ok ? '✓' : '✗'} ${binding}/${ns}/${op} ${rec.payload}`);
+      const answer = capabilities.guest(binding, ns, op, payload);
       stdin.append(answer.ok ? answer.reply : encodeUtf8(answer.error));
       return answer.ok ? 0 : 1;
     },
@@ -77,41 +82,29 @@ async function runWasi(
   return { stdout: encodeUtf8(joinOutput(stdout)) };
 }
 
-/** validate-settings (stdin: the settings) then validate (stdin: `{request, settings}`), each in a fresh instance. */
-export async function evaluateWasi(input: EvaluateInput): Promise<EvaluationResult> {
-  const log = new ConsoleCollector();
-  const result: EvaluationResult = {
-    mode: 'wasi',
-    settings: null,
-    verdict: null,
-    console: log.lines,
-    timings: { instantiateMs: 0, validateSettingsMs: 0, validateMs: 0 },
+/**
+ * A WASI policy prepared as Kubewarden's WASI runtime runs it: the module compiled once, and a fresh instance per
+ * action, `validate-settings` with the settings on stdin, `validate` with `{request, settings}`.
+ */
+export const prepareWasi: Prepare = async (ctx) => {
+  const module = await compileModule(ctx.input.bytes);
+  const settings = encodeUtf8(JSON.stringify(ctx.input.settings));
+  const payload = encodeUtf8(JSON.stringify(validatePayload(ctx.input)));
+  return {
+    validateSettings: async () => {
+      const s = await runWasi(module, 'validate-settings', settings, ctx);
+      return settingsVerdict(parseReply('validate-settings', s.stdout));
+    },
+    validate: async () => {
+      const v = await runWasi(module, 'validate', payload, ctx);
+      const reply = parseReply<Record<string, unknown>>('validate', v.stdout);
+      const response = fromValidationResponse(requestUid(ctx.input), reply, requestObject(ctx.input));
+      return { response, mutatedObject: reply?.mutated_object ?? undefined };
+    },
   };
-  try {
-    let t = performance.now();
-    const module = await compileModule(input.bytes);
-    result.timings.instantiateMs = performance.now() - t;
-    t = performance.now();
-    const s = await runWasi(
-      module,
-      'validate-settings',
-      encodeUtf8(JSON.stringify(input.settings)),
-      input,
-      log,
-    );
-    result.settings = settingsVerdict(parseReply('validate-settings', s.stdout));
-    result.timings.validateSettingsMs = performance.now() - t;
-    if (result.settings.valid) {
-      t = performance.now();
-      const payload = encodeUtf8(JSON.stringify({ request: input.request, settings: input.settings }));
-      const v = await runWasi(module, 'validate', payload, input, log);
-      result.timings.validateMs = performance.now() - t;
-      const object = input.policyType === 'raw' ? input.request : input.request.object;
-      result.verdict = verdictFromValidationResponse(parseReply('validate', v.stdout), object);
-    }
-  } catch (e) {
-    result.error = serializeError(e);
-  }
-  result.console = log.finish();
-  return result;
+};
+
+/** validate-settings then validate, each in a fresh instance. */
+export function evaluateWasi(input: EvaluateInput): Promise<EvaluationResult> {
+  return runPrepared(input, prepareWasi);
 }

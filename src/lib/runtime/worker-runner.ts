@@ -1,6 +1,7 @@
 /** Runs a job in a worker with a time limit: the worker is terminated when time runs out or the caller aborts. */
 import { RuntimeError, deserializeError } from './errors';
 import type { JobReply, RuntimeJob } from './job';
+import type { BenchResult } from './evaluation';
 import type { EvaluationResult } from './types';
 import { detectProtocolVersionInline, type DetectedProtocolVersion } from './wapc-policy';
 
@@ -66,16 +67,40 @@ export function runInWorker(
   });
 }
 
+interface ResultOf {
+  evaluate: EvaluationResult;
+  bench: BenchResult;
+}
+
+/** Runs a job of `kind` in a worker and returns its result; a failed job rejects with its {@link RuntimeError}. */
+async function resultInWorker<K extends keyof ResultOf>(
+  spawn: () => WorkerPort,
+  job: RuntimeJob & { kind: K },
+  options: RunOptions,
+): Promise<ResultOf[K]> {
+  const reply = await runInWorker(spawn, job, options);
+  if (!reply.ok) throw deserializeError(reply.error);
+  if (reply.kind !== job.kind || !('result' in reply))
+    throw new RuntimeError('worker', 'The worker sent an unexpected reply.');
+  return reply.result as ResultOf[K];
+}
+
 /** Evaluates in a worker; a failed job rejects with its {@link RuntimeError}. */
-export async function evaluateInWorker(
+export function evaluateInWorker(
   spawn: () => WorkerPort,
   job: Omit<Extract<RuntimeJob, { kind: 'evaluate' }>, 'kind'>,
   options: RunOptions = {},
 ): Promise<EvaluationResult> {
-  const reply = await runInWorker(spawn, { kind: 'evaluate', ...job }, options);
-  if (!reply.ok) throw deserializeError(reply.error);
-  if (reply.kind !== 'evaluate') throw new RuntimeError('worker', 'The worker sent an unexpected reply.');
-  return reply.result;
+  return resultInWorker(spawn, { kind: 'evaluate', ...job }, options);
+}
+
+/** Benches in a worker (`kwctl bench`); a failed job rejects with its {@link RuntimeError}. */
+export function benchInWorker(
+  spawn: () => WorkerPort,
+  job: Omit<Extract<RuntimeJob, { kind: 'bench' }>, 'kind'>,
+  options: RunOptions = {},
+): Promise<BenchResult> {
+  return resultInWorker(spawn, { kind: 'bench', ...job }, options);
 }
 
 /**

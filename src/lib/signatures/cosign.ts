@@ -272,8 +272,11 @@ export async function readCosignSignatures(
   }
 }
 
-/** The layers of a referrer manifest that hold Sigstore bundles (any bundle media type version). */
-export function bundleLayers(manifest: unknown): { digest: string; mediaType: string }[] {
+/**
+ * The layers of a referrer manifest that hold Sigstore bundles (any bundle media type version), with the size a
+ * registry client needs to fetch and check each blob.
+ */
+export function bundleLayers(manifest: unknown): { digest: string; mediaType: string; size: number }[] {
   const m = isObj(manifest) ? manifest : {};
   const layers = Array.isArray(m.layers) ? m.layers.slice(0, 100) : [];
   return layers
@@ -282,9 +285,11 @@ export function bundleLayers(manifest: unknown): { digest: string; mediaType: st
         isObj(l) &&
         typeof l.digest === 'string' &&
         typeof l.mediaType === 'string' &&
+        Number.isSafeInteger(l.size) &&
+        (l.size as number) >= 0 &&
         l.mediaType.startsWith(MT.sigstoreBundlePrefix),
     )
-    .map((l) => ({ digest: l.digest as string, mediaType: l.mediaType as string }));
+    .map((l) => ({ digest: l.digest as string, mediaType: l.mediaType as string, size: l.size as number }));
 }
 
 /** Reads one Sigstore bundle referrer of `opts.subjectDigest` into a SignatureRecord. */

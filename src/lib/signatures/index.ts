@@ -58,3 +58,16 @@ export {
   type PolicyDecision,
   type RuleOutcome,
 } from './policy';
+export {
+  verifyFetched,
+  keyLabel,
+  formatTime,
+  SIGN_PREDICATE,
+  type FetchedSignatures,
+  type VerifyJob,
+  type VerifyRequest,
+  type VerifyResponse,
+  type Assessment,
+  type SignatureView,
+  type Signer as VerifiedSigner,
+} from './assess';

@@ -5,6 +5,7 @@
  * `githubAction` and `certificate`, unknown fields refused, strings required where strings go.
  * Every problem is reported with its line and column; parsing never throws.
  */
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../common';
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 
 export type Annotations = Record<string, string> | null;
@@ -227,6 +228,18 @@ export function parseVerificationConfig(text: string): ConfigResult {
         {
           message: `the config is ${text.length} characters, more than ${MAX_CONFIG_CHARS}`,
           line: 1,
+          column: 1,
+        },
+      ],
+    };
+  const deep = yamlTooDeepAt(text);
+  if (deep !== null)
+    return {
+      ok: false,
+      issues: [
+        {
+          message: `the config nests deeper than ${MAX_YAML_DEPTH} levels at line ${deep}`,
+          line: deep,
           column: 1,
         },
       ],

@@ -7,7 +7,27 @@ export {
   saveRegistry,
   forgetRegistry,
   forgetAllRegistries,
+  loadVault,
+  saveVault,
   REGISTRIES_DB,
   type SavedRegistry,
 } from './credentials';
-export { saveDraft, loadDraft, discardDraft, DRAFTS_DATABASE, type Draft } from './drafts';
+export {
+  saveDraft,
+  saveDraftIfUnchanged,
+  stashDraft,
+  loadDraft,
+  listDraftKeys,
+  discardDraft,
+  DRAFTS_DATABASE,
+  type Draft,
+  type SaveOutcome,
+} from './drafts';
+export {
+  saveTrustedRoot,
+  loadTrustedRoot,
+  forgetTrustedRoot,
+  TRUSTED_ROOT_DB,
+  type SavedTrustedRoot,
+} from './trusted-root';
+export { createVault, unlockVault, PBKDF2_ITERATIONS, type VaultRecord } from './vault';

@@ -1,7 +1,8 @@
 /**
  * "Clear all local data": deletes every IndexedDB database Wasmlens created (drafts, registries and
- * credentials, recents, kept files). The app shell cache is not user data and stays, so the app still works offline.
+ * credentials, recents, kept files, the user's Sigstore trusted root). The app shell cache is not user data and stays, so the app still works offline.
  */
+import { stashKeys } from './drafts';
 
 export const DATABASE_PREFIX = 'wasmlens-';
 
@@ -13,6 +14,8 @@ export async function listLocalDatabases(): Promise<string[]> {
 
 /** Deletes them all; resolves with the names deleted. A database held open elsewhere is deleted when released. */
 export async function clearAllLocalData(): Promise<string[]> {
+  // Drafts stashed by a page that was unloading are drafts too.
+  for (const key of stashKeys()) localStorage.removeItem(key);
   const names = await listLocalDatabases();
   await Promise.all(
     names.map(

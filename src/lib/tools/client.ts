@@ -22,21 +22,40 @@ export class ToolsClient {
 
   constructor(private readonly factory: WorkerFactory = defaultFactory) {}
 
-  /** Runs `op` on a copy of `bytes`. Rejects with {@link ToolsError}; `aborted` when `signal` fires. */
-  run(op: ToolOp, bytes: Uint8Array, signal: AbortSignal): Promise<string> {
+  /**
+   * Runs `op` on a copy of `bytes`. Rejects with {@link ToolsError}: `aborted` when `signal` fires, `timed-out`
+   * (and the worker is stopped) when it runs longer than `timeoutMs`.
+   */
+  run(op: ToolOp, bytes: Uint8Array, signal: AbortSignal, timeoutMs = Infinity): Promise<string> {
     if (signal.aborted) return Promise.reject(new ToolsError('aborted', 'Cancelled.'));
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<string>((resolve, reject) => {
       const onAbort = () => this.terminate(new ToolsError('aborted', 'Cancelled.'));
       signal.addEventListener('abort', onAbort, { once: true });
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(
+            () =>
+              this.terminate(
+                new ToolsError(
+                  'timed-out',
+                  `Stopped after ${Math.round(timeoutMs / 1000)} s without a result.`,
+                ),
+              ),
+            timeoutMs,
+          )
+        : undefined;
+      const settle = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      };
       this.pending.set(id, {
         resolve: (t) => {
-          signal.removeEventListener('abort', onAbort);
+          settle();
           resolve(t);
         },
         reject: (e) => {
-          signal.removeEventListener('abort', onAbort);
+          settle();
           reject(e);
         },
       });

@@ -23,6 +23,11 @@ export const TOOLS_EXPLANATIONS: ExplanationTable<ToolsErrorCode> = {
     explanation: 'The background worker running wasm-tools crashed, often from running out of memory.',
     fix: 'Try a smaller module, or reload the page.',
   },
+  'timed-out': {
+    title: 'Stopped: it took too long',
+    explanation: 'The conversion ran past its time limit, so the worker was stopped.',
+    fix: 'Use wasm-tools on the command line for this module.',
+  },
   'too-large': {
     title: 'Too large to convert here',
     explanation: 'Converting this module in the browser would take too long or too much memory.',

@@ -4,7 +4,9 @@ export { ToolsClient, type WorkerFactory } from './client';
 export {
   runTool,
   handleRequest,
-  WAT_LIMIT,
+  WAT_CODE_LIMIT,
+  TOOL_TIME_LIMIT_MS,
+  codeSize,
   type ToolOp,
   type ToolRequest,
   type ToolResponse,

@@ -9,11 +9,13 @@ import {
   type TargetFeature,
 } from './custom-decoders';
 import type { WasmSection } from './parse';
+import { KUBEWARDEN_METADATA } from './edit';
 
 export type DecodedCustom =
   | { type: 'producers'; fields: ProducerField[] }
   | { type: 'name'; names: NameSectionInfo }
   | { type: 'target_features'; features: TargetFeature[] }
+  | { type: 'json'; pretty: string; length: number }
   | { type: 'raw'; head: Uint8Array; length: number }
   | { type: 'error'; error: WasmParseError; head: Uint8Array; length: number };
 
@@ -26,7 +28,24 @@ export interface CustomSectionView {
 /** How many payload bytes the raw view keeps. */
 export const HEAD_BYTES = 64;
 
-/** Decodes one custom section (producers, name, target_features) or keeps its first bytes. */
+/** Custom sections whose payload is JSON, shown pretty-printed. */
+const JSON_SECTIONS = new Set([KUBEWARDEN_METADATA]);
+/** Larger JSON payloads keep the raw view: pretty-printing them is slow work for text nobody reads whole. */
+export const JSON_PRETTY_LIMIT = 256 * 1024;
+
+/** The payload as indented JSON, or null when it is not UTF-8 JSON (or too deep to print). */
+function prettyJson(payload: Uint8Array): string | null {
+  if (payload.length > JSON_PRETTY_LIMIT) return null;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // Invalid UTF-8, invalid JSON or nesting deeper than the stack: the raw bytes are shown instead.
+    return null;
+  }
+}
+
+/** Decodes one custom section (producers, name, target_features, JSON metadata) or keeps its first bytes. */
 export function decodeCustom(bytes: Uint8Array, section: WasmSection): CustomSectionView {
   const name = section.name ?? '';
   const start = section.dataOffset ?? section.payloadOffset;
@@ -43,6 +62,8 @@ export function decodeCustom(bytes: Uint8Array, section: WasmSection): CustomSec
     if (!(e instanceof WasmParseError)) throw e;
     return { section, name, decoded: { type: 'error', error: e, head, length: payload.length } };
   }
+  const pretty = JSON_SECTIONS.has(name) ? prettyJson(payload) : null;
+  if (pretty !== null) return { section, name, decoded: { type: 'json', pretty, length: payload.length } };
   return { section, name, decoded: { type: 'raw', head, length: payload.length } };
 }
 

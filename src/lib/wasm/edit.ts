@@ -116,10 +116,21 @@ export function setCustomSectionParts(
 export interface StripOptions {
   /** Also remove the `name` section (function and local names). */
   name?: boolean;
+  /** Also remove `producers` (the toolchain that built the module). */
+  producers?: boolean;
   /** Also remove `sourceMappingURL`. */
   sourceMappingURL?: boolean;
   /** Also remove `external_debug_info`. */
   externalDebugInfo?: boolean;
+}
+
+/** One custom section a strip removes, and what it occupies in the file. */
+export interface StrippedSection {
+  name: string;
+  /** Offset of its id byte. */
+  offset: number;
+  /** 1 (id) + size-LEB length + size. */
+  bytes: number;
 }
 
 export interface StripResult {
@@ -135,9 +146,25 @@ export function isDebugSection(name: string, options: StripOptions = {}): boolea
   if (name === KUBEWARDEN_METADATA) return false;
   if (name.startsWith('.debug_')) return true;
   if (name === 'name') return !!options.name;
+  if (name === 'producers') return !!options.producers;
   if (name === 'sourceMappingURL') return !!options.sourceMappingURL;
   if (name === 'external_debug_info') return !!options.externalDebugInfo;
   return false;
+}
+
+const strippable = (options: StripOptions) => (s: WasmSection) =>
+  s.id === 0 && s.name !== undefined && isDebugSection(s.name, options);
+
+/**
+ * The top-level sections {@link stripDebug} would remove with these options, with their sizes, without copying
+ * any bytes: what a UI shows before the user downloads.
+ */
+export function debugSections(info: WasmInfo, options: StripOptions = {}): StrippedSection[] {
+  return info.sections.filter(strippable(options)).map((s) => ({
+    name: s.name as string,
+    offset: s.offset,
+    bytes: s.payloadOffset + s.size - s.offset,
+  }));
 }
 
 /**
@@ -149,15 +176,8 @@ export function stripDebug(
   options: StripOptions = {},
   info: WasmInfo = parseWasm(bytes),
 ): StripResult {
-  const drop = (s: WasmSection) => s.id === 0 && s.name !== undefined && isDebugSection(s.name, options);
+  const drop = strippable(options);
   const removed = info.sections.filter(drop).map((s) => s.name as string);
   const out = removed.length === 0 ? bytes.slice() : joinParts(without(bytes, info.sections, drop));
   return { bytes: out, removed, savedBytes: bytes.length - out.length };
-}
-
-/** The bytes {@link stripDebug} would remove, counted from the section table alone (nothing is copied). */
-export function debugBytes(info: WasmInfo, options: StripOptions = {}): number {
-  return info.sections
-    .filter((s) => s.id === 0 && s.name !== undefined && isDebugSection(s.name, options))
-    .reduce((n, s) => n + s.payloadOffset + s.size - s.offset, 0);
 }

@@ -9,14 +9,15 @@ export {
   setCustomSection,
   setCustomSectionParts,
   joinParts,
-  debugBytes,
   removeCustomSections,
   stripDebug,
+  debugSections,
   isDebugSection,
   encodeCustomSection,
   KUBEWARDEN_METADATA,
   type StripOptions,
   type StripResult,
+  type StrippedSection,
 } from './edit';
 export {
   decodeImports,

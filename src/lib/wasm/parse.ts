@@ -32,20 +32,76 @@ export interface WasmInfo {
 }
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: names are compared byte for byte, so a leading U+FEFF must stay part of the name (custom.wast).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Reads the preamble and section table. Throws only {@link WasmParseError}. */
+/**
+ * Where each core section id may stand (the spec's binary module grammar, with the tag section of exception
+ * handling between memory and global, and datacount between element and code). Custom sections (0) go anywhere.
+ */
+const CORE_ORDER: Record<number, number> = {
+  1: 1,
+  2: 2,
+  3: 3,
+  4: 4,
+  5: 5,
+  13: 6,
+  6: 7,
+  7: 8,
+  8: 9,
+  9: 10,
+  12: 11,
+  10: 12,
+  11: 13,
+};
+/** Component section ids (component-model Binary.md): any order, any number of times. */
+const MAX_COMPONENT_ID = 12;
+
+/**
+ * Reads the preamble and section table. Throws only {@link WasmParseError}: besides truncation and bad names, an
+ * unknown section id, and in a core module a repeated or out-of-order non-custom section, are refused with their
+ * offset, as every engine refuses them (binary.wast "malformed section id", "junk after last section"); such a file
+ * cannot run as a policy, so no view pretends it is a module.
+ */
 export function parseWasm(bytes: Uint8Array): WasmInfo {
   const kind = readPreamble(bytes);
   const version = bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24);
   const sections: WasmSection[] = [];
   let offset = 8;
+  let last: WasmSection | null = null;
   while (offset < bytes.length) {
     const section = readSectionHeader(bytes, offset, kind);
+    checkOrder(section, last, kind);
+    if (section.id !== 0) last = section;
     sections.push(section);
     offset = section.payloadOffset + section.size;
   }
   return { kind, version: version >>> 0, size: bytes.length, sections };
+}
+
+function checkOrder(section: WasmSection, last: WasmSection | null, kind: WasmKind): void {
+  const { id, offset } = section;
+  if (id === 0) return;
+  if (kind === 'component') {
+    if (id > MAX_COMPONENT_ID)
+      throw new WasmParseError(
+        'bad-section',
+        offset,
+        `Byte ${offset} starts a section with unknown id ${id}.`,
+      );
+    return;
+  }
+  const rank = CORE_ORDER[id];
+  if (rank === undefined)
+    throw new WasmParseError('bad-section', offset, `Byte ${offset} starts a section with unknown id ${id}.`);
+  if (last && CORE_ORDER[last.id] >= rank) {
+    const what = last.id === id ? 'a second' : 'an out-of-order';
+    throw new WasmParseError(
+      'bad-section',
+      offset,
+      `The ${section.kind} section at byte ${offset} is ${what} section: it must come ${last.id === id ? 'only once' : `before the ${last.kind} section at byte ${last.offset}`}.`,
+    );
+  }
 }
 
 function readPreamble(bytes: Uint8Array): WasmKind {

@@ -1,7 +1,8 @@
 /** A bounded cursor over one section body: every read is checked against the section end, never trusted. */
 import { WasmParseError } from './errors';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a name starting with U+FEFF is a different name (names.wast, custom.wast).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Reads values inside `[pos, end)`. Running past `end` throws `section-overflow` naming `what` and the offset,

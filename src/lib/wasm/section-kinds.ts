@@ -35,7 +35,7 @@ const COMPONENT: Record<number, string> = {
 
 export type WasmKind = 'module' | 'component';
 
-/** The section kind for an id; unknown ids are named `unknown-<id>` and kept verbatim by every editor. */
+/** The section kind for an id; unknown ids are named `unknown-<id>` (parseWasm then refuses the file). */
 export function sectionKind(kind: WasmKind, id: number): string {
   return (kind === 'module' ? CORE : COMPONENT)[id] ?? `unknown-${id}`;
 }

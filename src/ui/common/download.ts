@@ -1,16 +1,18 @@
 /** Saves bytes or text as a file through a temporary Blob URL and `<a download>`, then revokes the URL. */
 
 /**
- * Starts a download of `data` named `fileName` (callers make untrusted names safe first). `data` may be parts,
- * which the Blob joins as it copies them (no joined copy of them is made first).
+ * Starts a download of `data` named `fileName` (callers make untrusted names safe first). A Blob is offered as it
+ * is, never copied: a large one may live on disk in the browser's blob store. `data` may also be parts, which the
+ * Blob joins as it copies them (no joined copy of them is made first).
  */
 export function downloadFile(
   fileName: string,
-  data: Uint8Array | string | Uint8Array[],
+  data: Uint8Array | string | Blob | Uint8Array[],
   type = 'application/octet-stream',
 ): void {
-  const parts = (Array.isArray(data) ? data : [data]) as BlobPart[];
-  const url = URL.createObjectURL(new Blob(parts, { type }));
+  const blob =
+    data instanceof Blob ? data : new Blob((Array.isArray(data) ? data : [data]) as BlobPart[], { type });
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;

@@ -1,0 +1,136 @@
+// E2E against the no-auth test registry, for everyday registry use: the push reference a policy suggests comes
+// from its metadata (the default registry, ociUrl's repository, v<version>, as kwctl users tag); a push over a tag
+// that names another manifest asks first (one HEAD, nothing written) and says which digest the tag moved from; a
+// pulled policy shows in Inspect the reference and manifest digest it came from, and the Recent list keeps that
+// manifest digest (not the layer's).
+import { readFileSync } from 'node:fs';
+import type { Page, Request } from '@playwright/test';
+import { pushPolicy } from '../../src/lib/kubewarden';
+import { createRegistryClient } from '../../src/lib/oci';
+import { test, expect, openFile, customSection, writeModule } from './helpers';
+import { gotoRegistry, hostOf, regs, sha256 } from './registry-helpers';
+
+const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** A policy module whose metadata names an ociUrl and a version. */
+function policy(name: string, title: string, ociUrl: string, version: string): string {
+  const metadata = {
+    protocolVersion: 'v1',
+    rules: [],
+    annotations: {
+      'io.kubewarden.policy.title': title,
+      'io.kubewarden.policy.ociUrl': ociUrl,
+      'io.kubewarden.policy.version': version,
+    },
+    mutating: false,
+    executionMode: 'wasi',
+  };
+  return writeModule(name, customSection('io.kubewarden.metadata', JSON.stringify(metadata)));
+}
+
+function record(page: Page): Request[] {
+  const seen: Request[] = [];
+  page.on('request', (r) => seen.push(r));
+  return seen;
+}
+
+const pushForm = (page: Page) => page.getByRole('form', { name: 'Push the open policy' });
+
+async function suggested(page: Page): Promise<string> {
+  await gotoRegistry(page);
+  await expect(page.getByTestId('default-registry')).toHaveText(/ — reachable$/);
+  return pushForm(page).getByLabel('Push to reference').inputValue();
+}
+
+test('the push reference is built from the metadata: default registry, ociUrl repository, v<version>', async ({
+  page,
+  problems: _,
+}) => {
+  const host = hostOf(regs().noauth);
+  await page.goto('/');
+  await openFile(page, policy('labels.wasm', 'labels', 'ghcr.io/acme/policies/labels', '1.2.3'));
+  expect(await suggested(page)).toBe(`${host}/acme/policies/labels:v1.2.3`);
+  // A version written with its v is not doubled; an ociUrl with a tag still gives only its repository.
+  await openFile(page, policy('other.wasm', 'other', 'registry.example.com/team/other:v9', 'v2.0.0'));
+  expect(await suggested(page)).toBe(`${host}/team/other:v2.0.0`);
+});
+
+test('a push over a tag naming another manifest asks first, and says where the tag moved from', async ({
+  page,
+  problems: _,
+}) => {
+  const host = hostOf(regs().noauth);
+  const repo = `e2e/move-${unique()}`;
+  const first = policy('first.wasm', 'first', `ghcr.io/${repo}`, '1.0.0');
+  const second = policy('second.wasm', 'second', `ghcr.io/${repo}`, '1.0.0');
+  const ref = `${host}/${repo}:v1.0.0`;
+  await page.goto('/');
+
+  await openFile(page, first);
+  expect(await suggested(page)).toBe(ref);
+  await pushForm(page).getByRole('button', { name: 'Push', exact: true }).click();
+  await expect(page.getByTestId('pushed-reference')).toBeVisible();
+  const firstDigest = (await page.getByTestId('pushed-reference').textContent())!.split('@')[1];
+
+  // The other policy, same tag: one HEAD, no upload, no manifest written, and a question naming both digests.
+  await openFile(page, second);
+  expect(await suggested(page)).toBe(ref);
+  const seen = record(page);
+  await pushForm(page).getByRole('button', { name: 'Push', exact: true }).click();
+  const question = page.getByTestId('move-tag-question');
+  await expect(question).toContainText(`${ref} already exists and names ${firstDigest}`);
+  expect(
+    seen.filter((r) => r.method() !== 'GET').map((r) => `${r.method()} ${new URL(r.url()).pathname}`),
+  ).toEqual([`HEAD /v2/${repo}/manifests/v1.0.0`]);
+
+  // "Keep the tag" leaves it alone.
+  await question.getByRole('button', { name: 'Keep the tag' }).click();
+  await expect(question).toHaveCount(0);
+  await expect(page.getByTestId('pushed-reference')).toHaveCount(0);
+  const headed = await page.request.head(`${regs().noauth.url}/v2/${repo}/manifests/v1.0.0`, {
+    headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  expect(headed.headers()['docker-content-digest']).toBe(firstDigest);
+
+  // Asked again and answered yes: the tag moves, and the result says from which digest.
+  await pushForm(page).getByRole('button', { name: 'Push', exact: true }).click();
+  await question.getByRole('button', { name: 'Move the tag' }).click();
+  await expect(page.getByTestId('moved-from')).toHaveText(firstDigest);
+  const secondDigest = (await page.getByTestId('pushed-reference').textContent())!.split('@')[1];
+  expect(secondDigest).not.toBe(firstDigest);
+  const after = await page.request.get(`${regs().noauth.url}/v2/${repo}/manifests/v1.0.0`, {
+    headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  // The registry's bytes hash to the digest shown (distribution computes Docker-Content-Digest the same way).
+  expect(sha256(await after.body())).toBe(secondDigest);
+  await expect(page.getByRole('status').filter({ hasText: `Pushed ${ref}` })).toBeVisible();
+});
+
+test('a pulled policy shows its reference and manifest digest in Inspect, and Recent keeps that digest', async ({
+  page,
+  problems: _,
+}) => {
+  const host = hostOf(regs().noauth);
+  const ref = `${host}/e2e/pulled-${unique()}:v1`;
+  const bytes = readFileSync(policy('pulled.wasm', 'pulled', 'ghcr.io/e2e/pulled', '1.0.0'));
+  // Pushed by the library straight from Node, so the digests are the registry's, not the page's.
+  const pushed = await pushPolicy(createRegistryClient({ baseUrl: regs().noauth.url }), ref, bytes);
+  const layer = sha256(bytes);
+  expect(pushed.digest).not.toBe(layer);
+
+  await page.goto('/');
+  await gotoRegistry(page);
+  const pull = page.getByRole('form', { name: 'Pull a policy' });
+  await pull.getByLabel('Reference (tag or digest)').fill(ref);
+  await pull.getByRole('button', { name: 'Pull and inspect' }).click();
+  await expect(page.getByTestId('inspect-source')).toHaveText(`From ${ref}, manifest ${pushed.digest}`);
+
+  // With no draft, a reload lands on Welcome, where the reference is listed with its manifest digest.
+  await page.reload();
+  const row = page
+    .getByRole('list', { name: 'Recently opened' })
+    .getByRole('listitem')
+    .filter({ hasText: ref });
+  await expect(row).toContainText(`${pushed.digest.slice(0, 19)}…`);
+  await expect(row).not.toContainText(layer.slice(0, 19));
+});
