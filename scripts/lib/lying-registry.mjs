@@ -5,6 +5,7 @@
 //   many    100,000 tags in one page
 //   link    one tag and a Link header of 200,000 "<" (a quadratic parser took 16 s on it)
 //   hang    every request is accepted and never answered
+//   stall   a manifest whose headers and first half arrive, and then nothing
 //   lie     a manifest whose layer declares 1,000 bytes; the blob sends 5 MiB
 //   deep    a manifest under 4 MiB nesting 200,000 arrays
 import { createHash } from 'node:crypto';
@@ -57,6 +58,13 @@ export function startLyingRegistry({ origin, lifetimeMs = 10 * 60_000 }) {
       hanging.add(res);
       res.on('close', () => hanging.delete(res));
       return; // never answered
+    }
+    if (repo === 'stall' && kind === 'manifests') {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      res.writeHead(200, { 'Content-Type': OCI_MANIFEST, 'Docker-Content-Digest': sha(plain) });
+      if (req.method === 'HEAD') return res.end();
+      return void res.write(plain.subarray(0, plain.length >> 1)); // and never the rest
     }
     if (kind === 'tags' && tags[repo]) {
       const headers = { 'Content-Type': 'application/json' };

@@ -65,7 +65,7 @@ test('a Link header of 200,000 "<" ends the list at once', async ({ page, proble
   await expectResponsive(page);
 });
 
-test('a registry that never answers: Cancel ends the wait, and the timeout ends it by itself', async ({
+test('a registry that never answers, or stops half way: Cancel ends the wait, and the timeout ends it by itself', async ({
   page,
   problems: _,
 }) => {
@@ -92,6 +92,15 @@ test('a registry that never answers: Cancel ends the wait, and the timeout ends 
   await expect(page.getByText('The registry did not answer in time')).toBeVisible({ timeout: 5000 });
   await expect(page.getByText(/did not answer within 1 s/)).toBeVisible();
   await expectResponsive(page);
+
+  // Headers and half a manifest, then silence: the same limit ends the read, a second after the last byte.
+  await page.getByLabel('Reference').fill(`${liar.host}/stall:v1`);
+  await page.getByRole('button', { name: 'Open reference' }).click();
+  await expect(page.getByText(/sent part of the answer, then nothing for 1 s/)).toBeVisible({
+    timeout: 5000,
+  });
+  await expect(page.getByText('The registry did not answer in time')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Reading' })).toHaveCount(0);
 });
 
 test('a blob larger than its descriptor is refused, not shown', async ({ page, problems: _ }) => {

@@ -1,4 +1,5 @@
 /** Registry auth: Basic straight to the registry, or Bearer tokens from the realm (GET, or OAuth2 POST with refresh). */
+import { DEFAULT_TIMEOUT_MS, fetchWithin } from './deadline';
 import { pickChallenge, parseWwwAuthenticate, type Challenge } from './challenge';
 import { RegistryError, errorFromResponse, readTextCapped } from './errors';
 import { isLoopbackHost } from './reference';
@@ -26,6 +27,8 @@ export interface AuthOptions {
   /** Asked before Basic credentials go to a realm on another origin; false sends the token request anonymously. */
   confirmRealm?: (realm: string) => boolean | Promise<boolean>;
   now?: () => number;
+  /** The registry's request time limit, for the token service too (absent: DEFAULT_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 /** UTF-8 safe base64 of `user:pass` (btoa alone is Latin-1 only). */
@@ -237,9 +240,18 @@ export class Authenticator {
   private async call(url: URL, init: RequestInit): Promise<Response> {
     this.tokenRequests++;
     try {
-      return await this.opts.fetch(url.href, { ...init, credentials: 'omit' });
+      return await fetchWithin(
+        this.opts.fetch,
+        { ...init, credentials: 'omit' },
+        {
+          limitMs: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          what: 'Asking the token service',
+          url: url.href,
+        },
+      );
     } catch (e) {
       if (init.signal?.aborted) throw new RegistryError('aborted', 'The operation was cancelled.');
+      if (e instanceof RegistryError) throw e;
       throw new RegistryError('network', `The token service at ${url.origin} could not be reached.`, {
         url: url.origin,
         cause: e,
@@ -249,8 +261,10 @@ export class Authenticator {
 }
 
 async function readToken(res: Response): Promise<TokenAnswer> {
+  // Read before parsing: a cancelled read is a cancel, not "not JSON".
+  const text = await readTextCapped(res, 1 << 20);
   try {
-    const json = JSON.parse(await readTextCapped(res, 1 << 20)) as TokenAnswer;
+    const json = JSON.parse(text) as TokenAnswer;
     if (typeof json !== 'object' || json === null) throw new Error('not an object');
     return json;
   } catch {

@@ -71,6 +71,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
           onWarning: options.onWarning,
           confirmRealm: options.confirmRealm,
           now: options.now,
+          timeoutMs: options.timeoutMs,
         },
         new URL(base).origin,
       );

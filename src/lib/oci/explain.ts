@@ -17,7 +17,8 @@ export const REGISTRY_EXPLANATIONS: ExplanationTable<RegistryErrorCode> = {
   },
   timeout: {
     title: 'The registry did not answer in time',
-    explanation: 'A request got no answer within the time limit set for this registry.',
+    explanation:
+      'A request got no answer, or its answer stopped arriving part way, within the time limit set for this registry.',
     fix: 'Try again; for a slow registry or a large blob, raise the request timeout in the registry’s advanced settings.',
   },
   cors: {

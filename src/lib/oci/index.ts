@@ -56,6 +56,6 @@ export {
   CORS_EXPOSED_HEADERS,
 } from './cors-recipes';
 export { sanitizeSettings, settingsProblem, TIMEOUT_LIMITS, type RegistrySettings } from './settings';
-export { DEFAULT_TIMEOUT_MS } from './transport';
+export { DEFAULT_TIMEOUT_MS } from './deadline';
 export { REGISTRY_EXPLANATIONS } from './explain';
 export { diagnoseFailure, type Diagnosis, type DiagnosisCode } from './diagnose';

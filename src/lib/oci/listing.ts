@@ -24,9 +24,11 @@ export async function listPage(
 ): Promise<ListPage> {
   const target = url.startsWith('/') ? t.url(url) : url;
   const res: Response = await t.send({ method: 'GET', url: target, scopes, signal, what: `Listing ${key}` });
+  // Read before parsing: a read that fails (cancelled, stalled, too large) says so, and is not "not JSON".
+  const text = await readTextCapped(res, 16 << 20);
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(await readTextCapped(res, 16 << 20)) as Record<string, unknown>;
+    json = JSON.parse(text) as Record<string, unknown>;
   } catch {
     throw new RegistryError('bad-response', `The ${key} list is not JSON.`, { url: target });
   }
@@ -103,9 +105,10 @@ export async function listReferrers(
       if (!(e instanceof RegistryError) || e.code !== 'network' || mode === 'api') throw e;
     }
   if (res?.ok) {
+    const text = await readTextCapped(res, 4 << 20);
     let index: Manifest;
     try {
-      index = JSON.parse(await readTextCapped(res, 4 << 20)) as Manifest;
+      index = JSON.parse(text) as Manifest;
     } catch {
       index = { schemaVersion: 2 };
     }
