@@ -1,5 +1,5 @@
 /** The app-wide state singletons: the open document, the router, the recents and the resume. Views import these. */
-import { OpenDocument } from './document.svelte';
+import { OpenDocument, type ShownHook } from './document.svelte';
 import { Router } from './router.svelte';
 import { Recents } from './recents.svelte';
 import { Resume } from './resume.svelte';
@@ -44,13 +44,18 @@ export function hasPolicyMetadata(info: WasmInfo): boolean {
  * Opens a file, then shows where the user looks next: a policy in Inspect, any other binary in Explorer. Inspect,
  * Annotate and Evaluate work on whatever file is open (Inspect offers to annotate a module without metadata), so
  * a file opened there stays there; and a user who went to another view while the file was read stays there too.
+ * The landing comes as soon as the file is shown, never after its digest: a 100 MB module takes a second to hash,
+ * and the view must not change under the user in that second.
  */
-export async function openAndLand(open: () => Promise<void>): Promise<void> {
+export async function openAndLand(open: (hook: ShownHook) => Promise<void>): Promise<void> {
   const { view: before, ref } = router.route;
-  await open();
-  const info = appDocument.info;
-  const view = router.route.view;
-  if (!info || view !== before || router.route.ref !== ref) return;
-  if (view === 'inspect' || view === 'annotate' || view === 'evaluate') return;
-  router.go(hasPolicyMetadata(info) ? 'inspect' : 'explorer');
+  await open({
+    onShown: () => {
+      const info = appDocument.info;
+      const view = router.route.view;
+      if (!info || view !== before || router.route.ref !== ref) return;
+      if (view === 'inspect' || view === 'annotate' || view === 'evaluate') return;
+      router.go(hasPolicyMetadata(info) ? 'inspect' : 'explorer');
+    },
+  });
 }

@@ -14,6 +14,11 @@ export interface OpenError {
 /** How long a file read runs before "Reading …" shows. */
 const READING_STATUS_DELAY_MS = 150;
 
+/** Called once the document is on screen, before it is hashed: where to go next need not wait for the digest. */
+export interface ShownHook {
+  onShown?: () => void;
+}
+
 export class OpenDocument {
   name = $state('');
   /** Raw bytes: never deep-proxied. */
@@ -29,7 +34,7 @@ export class OpenDocument {
    * shows only for a read long enough to notice: for most files it would cost a frame to draw and another to
    * remove, both before the file's own view.
    */
-  async openFile(file: File): Promise<void> {
+  async openFile(file: File, { onShown }: ShownHook = {}): Promise<void> {
     const status = setTimeout(() => (this.loading = true), READING_STATUS_DELAY_MS);
     let bytes: Uint8Array;
     try {
@@ -42,6 +47,7 @@ export class OpenDocument {
       clearTimeout(status);
       this.loading = false;
     }
+    onShown?.();
     await this.settle(bytes);
   }
 
@@ -54,8 +60,11 @@ export class OpenDocument {
     bytes: Uint8Array,
     source: DocumentSource = { kind: 'file' },
     verifiedDigest?: string,
+    { onShown }: ShownHook = {},
   ): Promise<void> {
-    if (this.show(name, bytes, source, verifiedDigest)) await this.settle(bytes);
+    if (!this.show(name, bytes, source, verifiedDigest)) return;
+    onShown?.();
+    await this.settle(bytes);
   }
 
   /**
