@@ -8,10 +8,9 @@ import {
   DEFAULT_MAX_BLOB_BYTES,
   pushArtifact,
   REGISTRY_EXPLANATIONS,
-  RegistryError,
   type BuiltArtifact,
 } from '../../src/lib/oci';
-import { enc, scripted, sha, type Handler } from './oci-helpers';
+import { enc, failure, scripted, sha, type Handler } from './oci-helpers';
 
 const MiB = 1024 * 1024;
 const GB = 1_000_000_000;
@@ -35,15 +34,6 @@ function streamOf(total: number | Uint8Array, onPull: () => void = () => {}): Re
 
 /** Byte equality without vitest's element-by-element diff (which takes seconds per MB). */
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
-
-async function failure(p: Promise<unknown>): Promise<RegistryError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(RegistryError);
-  return e as RegistryError;
-}
 
 describe('downloads: memory follows bytes received', () => {
   it('a 10 GB descriptor over a 1 MB stream fails as size-mismatch after allocating about what arrived', async () => {

@@ -9,19 +9,10 @@ import { createRegistryClient, namesTagOrDigest, RegistryError } from '../../src
 import type { TestRegistries } from '../../scripts/lib/test-env.mjs';
 import { freePort } from '../../scripts/lib/ports.mjs';
 import { noAuthConfig, startRegistry } from '../../scripts/lib/registry.mjs';
-import { run, syntheticPolicy } from './oci-helpers';
+import { failure, run, syntheticPolicy } from './oci-helpers';
 
 const registries = inject('registries') as unknown as TestRegistries | null;
 const ff = 'f'.repeat(64);
-
-async function failure(p: Promise<unknown>): Promise<RegistryError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(RegistryError);
-  return e as RegistryError;
-}
 
 describe('namesTagOrDigest', () => {
   // What parseReference fills in (kubewarden.md §12.1, distribution/reference normalize.go): `latest` when the text

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { concat } from '../../src/lib/common';
 import { encodeCustomSection } from '../../src/lib/wasm';
+import { RegistryError } from '../../src/lib/oci';
 
 export const sha = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 export const enc = (s: string) => new TextEncoder().encode(s);
@@ -63,4 +64,14 @@ export function scripted(handler: Handler) {
     return res;
   }) as typeof fetch;
   return { fn, calls };
+}
+
+/** The RegistryError `p` rejects with (and a failed expectation when it resolves or rejects with anything else). */
+export async function failure(p: Promise<unknown>): Promise<RegistryError> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(RegistryError);
+  return e as RegistryError;
 }

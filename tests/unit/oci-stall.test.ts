@@ -4,7 +4,8 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistryClient, RegistryError } from '../../src/lib/oci';
+import { createRegistryClient } from '../../src/lib/oci';
+import { failure } from './oci-helpers';
 
 const LIMIT_MS = 300;
 const blob = Buffer.alloc(256 * 1024, 0x61);
@@ -80,15 +81,6 @@ afterAll(async () => {
 
 const client = () => createRegistryClient({ baseUrl: base, timeoutMs: LIMIT_MS });
 const host = () => new URL(base).host;
-
-async function failure(p: Promise<unknown>): Promise<RegistryError> {
-  const e = await p.then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(RegistryError);
-  return e as RegistryError;
-}
 
 describe('a body that stops arriving', () => {
   it('a manifest cut off half way fails with timeout, saying it stalled', async () => {
