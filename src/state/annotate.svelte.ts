@@ -40,7 +40,14 @@ export {
   type RuleForm,
   type FormModel,
 } from './annotate-form';
-import { formFromMetadata, isFormModel, metadataFromForm, type FormModel } from './annotate-form';
+import {
+  annotationRowIssues,
+  annotationsOfRows,
+  formFromMetadata,
+  isFormModel,
+  metadataFromForm,
+  type FormModel,
+} from './annotate-form';
 
 const SAVE_DELAY_MS = 400;
 
@@ -72,6 +79,11 @@ export class AnnotateEditor {
   readonly metadata: Metadata;
   readonly issues: Issue[];
   readonly errors: Issue[];
+  /**
+   * The form's own findings about annotation rows ({@link annotationRowIssues}), kept apart from `issues` so a
+   * keystroke in another field does not walk every row (with 50,000 rows that walk was half of each keystroke).
+   */
+  readonly rowIssues: Issue[];
   /** kwctl's host-capability scan against the declared list; re-run only when that list changes. */
   readonly capabilityScan: CapabilityScan | null;
   /** The waPC protocol version, asked of the module itself (kwctl annotate's detection step). */
@@ -119,8 +131,10 @@ export class AnnotateEditor {
     });
     // kwctl stops at backend detection for a Rego module in waPC mode and never asks it for a protocol version.
     this.protocol = new ProtocolDetection(bytes, { skip: rego || info.kind !== 'module' });
+    // The rows apart from the other fields, so typing in a field other than a row does not read every row again.
+    const rows = $derived(annotationsOfRows(this.form.annotations));
     this.metadata = $derived(
-      withDetectedProtocol(metadataFromForm(this.form, this.kwctlVersion), this.protocol),
+      withDetectedProtocol(metadataFromForm(this.form, this.kwctlVersion, rows), this.protocol),
     );
     this.issues = $derived([
       ...validateMetadata(this.metadata, this.info, {
@@ -130,6 +144,7 @@ export class AnnotateEditor {
       ...protocolIssues(this.metadata, this.protocol),
     ]);
     this.errors = $derived(this.issues.filter((i) => i.severity === 'error'));
+    this.rowIssues = $derived(annotationRowIssues(this.form));
     // A string, so edits elsewhere in the form (which rebuild `metadata`) do not trigger a new scan.
     const declared = $derived(JSON.stringify(this.metadata.hostCapabilities ?? []));
     this.capabilityScan = $derived(
