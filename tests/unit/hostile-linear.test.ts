@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { nextLink, parseWwwAuthenticate, sortTags } from '../../src/lib/oci';
 import { readTar, splitYamlDocuments, writeTar } from '../../src/lib/artifacts';
 import { decodeCustomSections, encodeCustomSection, encodeU32, parseWasm } from '../../src/lib/wasm';
+import { concatParts } from '../../src/lib/common';
 import { expectLinear } from './doubling';
 
 describe('Link headers', () => {
@@ -70,19 +71,10 @@ describe('multi-document YAML', () => {
 
 describe('binary parsers', () => {
   const header = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
-  const concat = (parts: Uint8Array[]) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
 
   it('walks a module of many sections in linear time', () => {
     const sections = (n: number) =>
-      concat([
+      concatParts([
         new Uint8Array(header),
         ...Array.from({ length: n }, (_, i) => encodeCustomSection(`s${i}`, new Uint8Array(8))),
       ]);
@@ -98,7 +90,7 @@ describe('binary parsers', () => {
         ...enc.encode(`f${i}`),
       ]);
       const sub = [...encodeU32(n), ...entries.flat()];
-      return concat([
+      return concatParts([
         new Uint8Array(header),
         encodeCustomSection('name', new Uint8Array([1, ...encodeU32(sub.length), ...sub])),
       ]);

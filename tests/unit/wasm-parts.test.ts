@@ -5,12 +5,12 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   debugSections,
-  joinParts,
   parseWasm,
   setCustomSection,
   setCustomSectionParts,
   stripDebug,
 } from '../../src/lib/wasm';
+import { concatParts } from '../../src/lib/common';
 import { annotate, annotateParts, readMetadata } from '../../src/lib/kubewarden';
 import { corpus, corpusDir, corpusNotice } from './helpers';
 
@@ -27,7 +27,7 @@ describe.skipIf(!dir)('edits as parts, over the corpus', () => {
       const info = parseWasm(bytes);
       for (const name of ['io.kubewarden.metadata', 'producers', 'new-section']) {
         const parts = setCustomSectionParts(bytes, name, payload, info);
-        expect(same(joinParts(parts), setCustomSection(bytes, name, payload, info)), `${f} ${name}`).toBe(
+        expect(same(concatParts(parts), setCustomSection(bytes, name, payload, info)), `${f} ${name}`).toBe(
           true,
         );
         for (const p of parts.slice(0, -1)) expect(p.buffer).toBe(bytes.buffer);
@@ -56,7 +56,7 @@ describe.skipIf(!dir)('edits as parts, over the corpus', () => {
       if (!read) continue;
       annotated++;
       const metadata = { ...read.metadata, annotations: { ...read.metadata.annotations, 'x.test': f } };
-      expect(same(joinParts(annotateParts(bytes, metadata)), annotate(bytes, metadata)), f).toBe(true);
+      expect(same(concatParts(annotateParts(bytes, metadata)), annotate(bytes, metadata)), f).toBe(true);
     }
     expect(annotated).toBeGreaterThanOrEqual(4);
   });

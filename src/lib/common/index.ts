@@ -4,6 +4,6 @@ export { formatBytes, formatNumber, formatOffset } from './format';
 export { hexDump } from './hex';
 export { MT, MANIFEST_MEDIA_TYPES, EMPTY_CONFIG_DIGEST, isIndexType } from './media-types';
 export type { Explanation, ExplanationTable } from './explanation';
-export { concat } from './bytes';
+export { concat, concatParts } from './bytes';
 export { parseCsp, workerCspProblem } from './csp';
 export { yamlTooDeepAt, MAX_YAML_DEPTH } from './yaml-depth';

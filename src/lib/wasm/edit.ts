@@ -1,4 +1,5 @@
 /** Byte-exact editing of custom sections: every byte outside the edited sections is copied unchanged. */
+import { concatParts } from '../common';
 import { encodeU32 } from './leb';
 import { parseWasm, type WasmInfo, type WasmSection } from './parse';
 
@@ -35,17 +36,6 @@ function keptRanges(length: number, sections: WasmSection[], drop: (s: WasmSecti
   return keep;
 }
 
-/** Joins parts into one new array. */
-export function joinParts(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Views of `bytes` without the sections `drop` selects (no copy). */
 function without(
   bytes: Uint8Array,
@@ -64,7 +54,7 @@ export function removeCustomSections(
   predicate: (s: WasmSection) => boolean,
   info: WasmInfo = parseWasm(bytes),
 ): Uint8Array {
-  return joinParts(without(bytes, info.sections, (s) => s.id === 0 && predicate(s)));
+  return concatParts(without(bytes, info.sections, (s) => s.id === 0 && predicate(s)));
 }
 
 /** Encodes one complete custom section: id 0, minimal size LEB, name, payload. */
@@ -95,7 +85,7 @@ export function setCustomSection(
   payload: Uint8Array,
   info: WasmInfo = parseWasm(bytes),
 ): Uint8Array {
-  return joinParts(setCustomSectionParts(bytes, name, payload, info));
+  return concatParts(setCustomSectionParts(bytes, name, payload, info));
 }
 
 /**
@@ -178,6 +168,6 @@ export function stripDebug(
 ): StripResult {
   const drop = strippable(options);
   const removed = info.sections.filter(drop).map((s) => s.name as string);
-  const out = removed.length === 0 ? bytes.slice() : joinParts(without(bytes, info.sections, drop));
+  const out = removed.length === 0 ? bytes.slice() : concatParts(without(bytes, info.sections, drop));
   return { bytes: out, removed, savedBytes: bytes.length - out.length };
 }

@@ -8,7 +8,6 @@ export {
   customSections,
   setCustomSection,
   setCustomSectionParts,
-  joinParts,
   removeCustomSections,
   stripDebug,
   debugSections,
