@@ -32,8 +32,6 @@ export interface Explored {
   exports: Part<WasmExport[]>;
   customs: CustomSectionView[];
   component: Part<ComponentSummary> | null;
-  /** From the first `producers` section; null when there is none or it does not decode. */
-  toolchain: string | null;
 }
 
 function part<T>(run: () => T): Part<T> {
@@ -51,14 +49,16 @@ export function toolchainOf(bytes: Uint8Array, info: WasmInfo): string | null {
   return producers.ok && producers.value.length > 0 ? toolchain(producers.value[0]) || null : null;
 }
 
-/** Decodes everything the explorer shows. Never decodes code bodies. */
+/**
+ * Decodes the panels below the section table (the summary's toolchain is {@link toolchainOf}, drawn first).
+ * Never decodes code bodies.
+ */
 export function explore(bytes: Uint8Array, info: WasmInfo): Explored {
   return {
     imports: part(() => decodeImports(bytes, info)),
     exports: part(() => decodeExports(bytes, info)),
     customs: decodeCustomSections(bytes, info.sections),
     component: info.kind === 'component' ? part(() => componentSummary(bytes, info)) : null,
-    toolchain: toolchainOf(bytes, info),
   };
 }
 
