@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { test, expect } from '@playwright/test';
 import { startStaticServer } from '../../scripts/lib/static-server.mjs';
-import { FIXTURES, openFile, ROOT } from './helpers';
+import { FIXTURES, openFile, ROOT, visitUntilOfflineReady } from './helpers';
 
 /** A plain file server with no security headers at all: a host that sets none. */
 async function bareServer(root: string): Promise<{ url: string; server: Server }> {
@@ -97,12 +97,7 @@ test('offline, the workers still find their header (the service worker keeps it)
   page,
   context,
 }) => {
-  await page.goto('/');
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await visitUntilOfflineReady(page);
   // Once online, so the 2.4 MB wasm-tools lands in the service worker's runtime cache.
   await openFile(page, join(FIXTURES, 'minimal.wasm'));
   await page.getByRole('button', { name: 'Show WAT' }).click();

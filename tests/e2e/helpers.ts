@@ -39,6 +39,19 @@ export const test = base.extend<{ problems: string[] }>({
 });
 export { expect };
 
+/**
+ * The first visit, as the offline tests need it: loads `url`, waits until the service worker has precached the
+ * shell, and reloads until the page is under its control.
+ */
+export async function visitUntilOfflineReady(page: Page, url = '/') {
+  await page.goto(url);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
+
 /** Opens a file through the "Open a Wasm file" control, as a person would. */
 export async function openFile(page: Page, path: string) {
   const chooser = page.waitForEvent('filechooser');

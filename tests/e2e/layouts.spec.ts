@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page, Request } from '@playwright/test';
 import { createRegistryClient } from '../../src/lib/oci';
 import { seed, type Seeded } from '../fixtures/layouts/seed';
-import { test, expect, corpusPath } from './helpers';
+import { test, expect, corpusPath, visitUntilOfflineReady } from './helpers';
 import { addRegistry, gotoRegistry, hostOf, regs, sha256, skopeoRaw, SAFE_LABELS } from './registry-helpers';
 
 const GATEKEEPER = 'kw-opa-gatekeeper-always-unhappy-annotated-kwctl1.16.1.wasm';
@@ -112,12 +112,7 @@ test('a layout skopeo wrote (an index) opens with the network off everywhere, th
   const tar = join(work, 'by-skopeo.tar');
   skopeo('copy', '--all', '--src-tls-verify=false', `docker://${s.refs.multi}`, `oci-archive:${tar}:multi`);
 
-  await page.goto('/');
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await visitUntilOfflineReady(page);
   const seen = registryRequests(page);
   await context.setOffline(true);
   try {

@@ -2,7 +2,7 @@
 // and after another offline reload finds the draft restored.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, openFile, corpusPath, ROOT } from './helpers';
+import { test, expect, openFile, corpusPath, ROOT, visitUntilOfflineReady } from './helpers';
 
 const GATEKEEPER = 'kw-opa-gatekeeper-always-unhappy-annotated-kwctl1.16.1.wasm';
 const GATEKEEPER_SHA = '20fb34bd2e95eb92a6cae76021d082ec1c896d552d87d34c158233dbf85bb019';
@@ -17,12 +17,7 @@ test('offline: open, edit, download, reload, and the draft is back', async ({
   const file = corpusFile ?? join(ROOT, 'public', 'sample', 'no-privileged-pods.wasm');
   const title0 = corpusFile ? 'policy-name' : 'no-privileged-pods';
 
-  await page.goto('/');
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await visitUntilOfflineReady(page);
 
   await context.setOffline(true);
   try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { startStaticServer } from '../../scripts/lib/static-server.mjs';
 import { freePort, waitForHttp } from '../../scripts/lib/ports.mjs';
-import { test, expect, openFile, ROOT } from './helpers';
+import { test, expect, openFile, ROOT, visitUntilOfflineReady } from './helpers';
 
 const DIST = process.env.WASMLENS_DIST ?? join(ROOT, 'dist');
 const SAMPLE = join(ROOT, 'public', 'sample', 'no-privileged-pods.wasm');
@@ -63,12 +63,7 @@ async function assetHeaders(page: Page): Promise<Record<string, string>> {
 async function everyViewOffline(page: Page, context: BrowserContext, host: Host): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${host.url}/`);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await visitUntilOfflineReady(page, `${host.url}/`);
 
   await host.stop();
   await context.setOffline(true);

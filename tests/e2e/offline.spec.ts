@@ -1,18 +1,12 @@
 import { join } from 'node:path';
-import { test, expect, openFile, FIXTURES } from './helpers';
+import { test, expect, openFile, FIXTURES, visitUntilOfflineReady } from './helpers';
 
 test('after one visit the app loads and opens files with the network off', async ({
   page,
   context,
   problems: _,
 }) => {
-  await page.goto('/');
-  // The service worker takes over once it has precached the shell.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await visitUntilOfflineReady(page);
 
   await context.setOffline(true);
   await page.reload();
@@ -39,12 +33,7 @@ test('the theme toggle switches light and dark and survives a reload', async ({ 
 });
 
 test('an asset opened in the tab never becomes the offline app', async ({ page, context, problems: _ }) => {
-  await page.goto('/');
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await visitUntilOfflineReady(page);
   // A same-origin navigation the service worker sees, answered with an SVG (issue 19: it used to be stored as
   // the shell, and the offline app was then this image).
   const svg = await page.goto('/favicon.svg');
