@@ -149,3 +149,34 @@ test('push, then open another file: nothing of the first file stays on screen', 
   await expect(page.getByText('Pushed', { exact: false })).toHaveCount(0);
   await expect(page.getByLabel('Push anyway')).not.toBeChecked();
 });
+
+test('a default registry that answers while the user types never changes what they typed', async ({
+  page,
+  problems: _,
+}) => {
+  // The probe of the default registry (`/v2/`) is held until the user is in the field: CI once caught its late
+  // suggestion spliced into the typed text ("<suggestion><typed>").
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(
+    (url) => url.pathname === '/v2/' && url.port === String(regs().noauth.port),
+    async (route) => {
+      await held;
+      await route.continue();
+    },
+  );
+  await page.goto('/');
+  await openFile(page, SAMPLE);
+  await gotoRegistry(page);
+  const push = page.getByRole('form', { name: 'Push the open policy' }).getByLabel('Push to reference');
+  const pull = page.getByRole('form', { name: 'Pull a policy' }).getByLabel('Reference (tag or digest)');
+  await expect(push).toHaveValue('');
+  // The user is in the field, about to type, when the registry answers.
+  await push.click();
+  release();
+  await expect(page.getByTestId('default-registry')).toHaveText(/ — reachable$/);
+  await push.pressSequentially('ghcr.io/me/mine:v1');
+  await expect(push).toHaveValue('ghcr.io/me/mine:v1');
+  // A field the user has not touched takes the suggestion once the registry answers.
+  await expect(pull).toHaveValue(new RegExp(`^${hostOf(regs().noauth).replace(/\./g, '\\.')}/`));
+});
