@@ -234,11 +234,17 @@ describe.skipIf(!registries)('browse state', () => {
   });
 
   it('a reference without a tag opens the repository’s tags, never `latest`', async () => {
+    // A repository with no `latest` tag: a request for it can only be the reference resolved to the tag it does
+    // not name (the mixed repository has a real `latest`, whose row the table reads in its own time).
+    const bare = `browse-state-${unique()}/no-latest`;
+    const client = createRegistryClient({ baseUrl: registries!.noauth.url });
+    await pushPolicy(client, `${host()}/${bare}:v1`, syntheticPolicy(32));
     requests.length = 0;
-    await artifacts.open(`${host()}/${repo}`);
-    await waitFor(() => t.listing.state.status === 'done' && t.name === `${host()}/${repo}`);
+    await artifacts.open(`${host()}/${bare}`);
+    await waitFor(() => t.listing.state.status === 'done' && t.name === `${host()}/${bare}`);
+    expect(t.tags).toEqual(['v1']);
     expect(router.route.view).toBe('browse');
-    expect(router.route.browse).toEqual({ level: 'repo', host: host(), repository: repo });
+    expect(router.route.browse).toEqual({ level: 'repo', host: host(), repository: bare });
     expect(requests.some((r) => r.url.endsWith('/manifests/latest'))).toBe(false);
     expect(artifacts.opening.state.status).toBe('idle');
   });
