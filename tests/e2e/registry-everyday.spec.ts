@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Page, Request } from '@playwright/test';
 import { pushPolicy } from '../../src/lib/kubewarden';
 import { createRegistryClient } from '../../src/lib/oci';
-import { test, expect, openFile, customSection, writeModule } from './helpers';
+import { test, expect, openFile, customSection, storedValues, writeModule } from './helpers';
 import { gotoRegistry, hostOf, regs, sha256 } from './registry-helpers';
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -125,6 +125,17 @@ test('a pulled policy shows its reference and manifest digest in Inspect, and Re
   await pull.getByRole('button', { name: 'Pull and inspect' }).click();
   await expect(page.getByTestId('inspect-source')).toHaveText(`From ${ref}, manifest ${pushed.digest}`);
 
+  // Inspect draws before the recents entry is written (issue 18); a person's reload comes later than that write,
+  // a test's reload need not, so it waits for the entry to be stored (the database is never opened before the app
+  // has made it: opening it first would create it without its store).
+  await expect
+    .poll(async () => {
+      const made = await page.evaluate(async () =>
+        (await indexedDB.databases()).some((d) => d.name === 'wasmlens-recents'),
+      );
+      return made && JSON.stringify(await storedValues(page, 'wasmlens-recents', 'recents')).includes(ref);
+    })
+    .toBe(true);
   // With no draft, a reload lands on Welcome, where the reference is listed with its manifest digest.
   await page.reload();
   const row = page
