@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDebianPackages, ensureNpmDependencies } from './lib/deps.mjs';
+import { playwrightFailures, vitestFailures } from './lib/reports.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const RESULTS = join(ROOT, 'test-results');
@@ -12,6 +13,8 @@ const only = process.argv.slice(2); // e.g. `npm test -- unit e2e` runs just tho
 const started = Date.now();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+/** Each failed test, named with its file and first line of error, printed again at the end: CI keeps only the tail. */
+const failedTests = [];
 
 function run(cmd, args, env = {}) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
@@ -39,6 +42,7 @@ function countVitest(file, ok) {
   totals.passed += r.numPassedTests;
   totals.failed += r.numFailedTests;
   totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  failedTests.push(...vitestFailures(r, ROOT));
   if (r.numFailedTests > 0) failures.push(`unit (${r.numFailedTests} failed)`);
   else if (!ok || r.numFailedTestSuites > 0) check('unit (suite error)', false);
 }
@@ -46,7 +50,9 @@ function countVitest(file, ok) {
 /** Adds a Playwright JSON report's counts. */
 function countPlaywright(file, ok) {
   if (!existsSync(file)) return check('e2e (no report)', false);
-  const s = JSON.parse(readFileSync(file, 'utf8')).stats;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const s = report.stats;
+  failedTests.push(...playwrightFailures(report));
   totals.passed += s.expected + (s.flaky ?? 0);
   totals.failed += s.unexpected;
   totals.skipped += s.skipped;
@@ -91,6 +97,7 @@ if (stage('e2e')) {
 }
 
 const secs = ((Date.now() - started) / 1000).toFixed(0);
+if (failedTests.length) console.log(`\nFailed tests:\n${failedTests.map((t) => `  ✗ ${t}`).join('\n')}`);
 if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`);
 console.log(`\nnpm test took ${secs} s.`);
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
