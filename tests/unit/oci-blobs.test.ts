@@ -1,6 +1,6 @@
 // Blob transfers against scripted registries: memory follows the bytes received (never a declared size), the
 // download limit, the finish that confirms an upload, the per-registry chunk default, and parallel pushes.
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createRegistryClient,
   defaultChunkSize,
@@ -15,14 +15,26 @@ import { enc, failure, scripted, sha, type Handler } from './oci-helpers';
 const MiB = 1024 * 1024;
 const GB = 1_000_000_000;
 
+/**
+ * Which stream a body is: fetch gives byte streams (read into the caller's buffer, BYOB), a Response made from a
+ * plain ReadableStream a default one. getBlob reads each its own way, so every download test runs on both.
+ */
+type Kind = 'bytes' | 'default';
+let kind: Kind = 'default';
+
 /** A body that streams `total` bytes (or `bytes`) in 64 KiB pieces, calling `onPull` before each piece. */
 function streamOf(total: number | Uint8Array, onPull: () => void = () => {}): ReadableStream<Uint8Array> {
   const size = typeof total === 'number' ? total : total.length;
   let sent = 0;
   return new ReadableStream({
-    pull(controller) {
+    ...(kind === 'bytes' ? { type: 'bytes' as const } : {}),
+    pull(controller: ReadableStreamDefaultController<Uint8Array> | ReadableByteStreamController) {
       onPull();
-      if (sent >= size) return controller.close();
+      if (sent >= size) {
+        controller.close();
+        // A byte stream's pending BYOB read ends only when its request is answered, with nothing.
+        return void ('byobRequest' in controller && controller.byobRequest?.respond(0));
+      }
       const n = Math.min(64 * 1024, size - sent);
       controller.enqueue(
         typeof total === 'number' ? new Uint8Array(n).fill(sent & 0xff) : total.slice(sent, sent + n),
@@ -35,96 +47,127 @@ function streamOf(total: number | Uint8Array, onPull: () => void = () => {}): Re
 /** Byte equality without vitest's element-by-element diff (which takes seconds per MB). */
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
-describe('downloads: memory follows bytes received', () => {
-  it('a 10 GB descriptor over a 1 MB stream fails as size-mismatch after allocating about what arrived', async () => {
-    const before = process.memoryUsage().arrayBuffers;
-    let peak = 0;
-    const { fn } = scripted(
-      () =>
-        new Response(
-          streamOf(MiB, () => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - before))),
-          { status: 200 },
-        ),
-    );
-    // The limit is raised past the claim, so only the growth rule stands between the claim and the memory.
-    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn, maxBlobBytes: 16 * GB });
-    const e = await failure(c.getBlob('r.example/x', { digest: sha(new Uint8Array(1)), size: 10 * GB }));
-    expect(e.code).toBe('size-mismatch');
-    expect(e.message).toContain(`has ${MiB} bytes, but its descriptor says ${10 * GB}`);
-    // Pre-allocating the claim would show 10 GB here (or throw a raw RangeError): 1 MiB arrived, a few MiB is fine.
-    expect(peak).toBeLessThan(8 * MiB);
-  });
+describe.each<Kind>(['bytes', 'default'])(
+  'downloads from a %s stream: memory follows bytes received',
+  (k) => {
+    beforeEach(() => void (kind = k));
+    afterEach(() => void (kind = 'default'));
 
-  it('refuses a descriptor above the download limit before sending anything, with an explained code', async () => {
-    const { fn, calls } = scripted(() => new Response(streamOf(MiB)));
-    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
-    const e = await failure(c.getBlob('r.example/x', { digest: sha(new Uint8Array(1)), size: 10 * GB }));
-    expect(e.code).toBe('blob-limit');
-    expect(e.message).toMatch(/more than the download limit of 536,870,912 B \(512\.0 MiB\)/);
-    expect(calls).toHaveLength(0);
-    expect(REGISTRY_EXPLANATIONS['blob-limit'].fix).toMatch(/Largest blob to download/);
-    expect(DEFAULT_MAX_BLOB_BYTES).toBe(512 * MiB);
-  });
+    it('a 10 GB descriptor over a 1 MB stream fails as size-mismatch after allocating about what arrived', async () => {
+      const before = process.memoryUsage().arrayBuffers;
+      let peak = 0;
+      const { fn } = scripted(
+        () =>
+          new Response(
+            streamOf(MiB, () => (peak = Math.max(peak, process.memoryUsage().arrayBuffers - before))),
+            { status: 200 },
+          ),
+      );
+      // The limit is raised past the claim, so only the growth rule stands between the claim and the memory.
+      const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn, maxBlobBytes: 16 * GB });
+      const e = await failure(c.getBlob('r.example/x', { digest: sha(new Uint8Array(1)), size: 10 * GB }));
+      expect(e.code).toBe('size-mismatch');
+      expect(e.message).toContain(`has ${MiB} bytes, but its descriptor says ${10 * GB}`);
+      // Pre-allocating the claim would show 10 GB here (or throw a raw RangeError): 1 MiB arrived, a few MiB is fine.
+      expect(peak).toBeLessThan(8 * MiB);
+    });
 
-  it('honours a per-registry limit, and still verifies a blob within it', async () => {
-    const blob = new Uint8Array(3 * MiB + 5);
-    for (let i = 0; i < blob.length; i++) blob[i] = (i * 31) & 0xff;
-    const { fn } = scripted(() => new Response(streamOf(blob)));
-    const small = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn, maxBlobBytes: 2 * MiB });
-    expect((await failure(small.getBlob('r.example/x', { digest: sha(blob), size: blob.length }))).code).toBe(
-      'blob-limit',
-    );
-    const big = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn, maxBlobBytes: 4 * MiB });
-    const got = await big.getBlob('r.example/x', { digest: sha(blob), size: blob.length });
-    expect(same(got, blob)).toBe(true);
-    expect(got.buffer.byteLength).toBe(blob.length); // grown to exactly the verified size, no slack kept
-  });
+    it('refuses a descriptor above the download limit before sending anything, with an explained code', async () => {
+      const { fn, calls } = scripted(() => new Response(streamOf(MiB)));
+      const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
+      const e = await failure(c.getBlob('r.example/x', { digest: sha(new Uint8Array(1)), size: 10 * GB }));
+      expect(e.code).toBe('blob-limit');
+      expect(e.message).toMatch(/more than the download limit of 536,870,912 B \(512\.0 MiB\)/);
+      expect(calls).toHaveLength(0);
+      expect(REGISTRY_EXPLANATIONS['blob-limit'].fix).toMatch(/Largest blob to download/);
+      expect(DEFAULT_MAX_BLOB_BYTES).toBe(512 * MiB);
+    });
 
-  it('stops reading at the first byte past the descriptor size', async () => {
-    let pulls = 0;
-    const { fn } = scripted(() => new Response(streamOf(100 * MiB, () => pulls++)));
-    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
-    const e = await failure(c.getBlob('r.example/x', { digest: sha(new Uint8Array(1)), size: MiB }));
-    expect(e.code).toBe('size-mismatch');
-    expect(pulls).toBeLessThan(40); // 16 pieces make 1 MiB; the stream has 1,600
-  });
+    it('honours a per-registry limit, and still verifies a blob within it', async () => {
+      const blob = new Uint8Array(3 * MiB + 5);
+      for (let i = 0; i < blob.length; i++) blob[i] = (i * 31) & 0xff;
+      const { fn } = scripted(() => new Response(streamOf(blob)));
+      const small = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn, maxBlobBytes: 2 * MiB });
+      expect(
+        (await failure(small.getBlob('r.example/x', { digest: sha(blob), size: blob.length }))).code,
+      ).toBe('blob-limit');
+      const big = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn, maxBlobBytes: 4 * MiB });
+      const got = await big.getBlob('r.example/x', { digest: sha(blob), size: blob.length });
+      expect(same(got, blob)).toBe(true);
+      expect(got.buffer.byteLength).toBe(blob.length); // grown to exactly the verified size, no slack kept
+    });
 
-  it('reports progress at most every 1% and every 16 ms, ending at the size', async () => {
-    const blob = new Uint8Array(10 * MiB);
-    // 160 pieces, each a millisecond or more apart: a report per piece would be 160 reports.
-    const pace = () => new Promise((r) => setTimeout(r, 1));
-    const { fn } = scripted(() => new Response(streamOf(blob, () => void pace())));
-    const slow: typeof fetch = async (input, init) => {
-      const res = await fn(input, init);
-      const reader = res.body!.getReader();
-      const body = new ReadableStream<Uint8Array>({
-        async pull(c) {
-          await pace();
-          const { done, value } = await reader.read();
-          if (done) c.close();
-          else c.enqueue(value);
-        },
-      });
-      return new Response(body, { status: res.status });
-    };
-    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: slow });
-    const seen: { done: number; at: number }[] = [];
-    const t0 = performance.now();
-    await c.getBlob(
-      'r.example/x',
-      { digest: sha(blob), size: blob.length },
-      { onProgress: (done) => seen.push({ done, at: performance.now() }) },
-    );
-    const elapsed = performance.now() - t0;
-    expect(seen.at(-1)!.done).toBe(blob.length);
-    expect(seen.length).toBeGreaterThan(1);
-    expect(seen.length).toBeLessThanOrEqual(Math.min(101, elapsed / 16 + 2));
-    for (let i = 1; i < seen.length - 1; i++) {
-      expect(seen[i].done - seen[i - 1].done).toBeGreaterThanOrEqual(blob.length / 100);
-      expect(seen[i].at - seen[i - 1].at).toBeGreaterThanOrEqual(15.9);
-    }
-  });
-});
+    it('stops reading at the first byte past the descriptor size', async () => {
+      let pulls = 0;
+      const { fn } = scripted(() => new Response(streamOf(100 * MiB, () => pulls++)));
+      const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: fn });
+      const e = await failure(c.getBlob('r.example/x', { digest: sha(new Uint8Array(1)), size: MiB }));
+      expect(e.code).toBe('size-mismatch');
+      expect(pulls).toBeLessThan(40); // 16 pieces make 1 MiB; the stream has 1,600
+    });
+
+    it('with a Content-Length of the size, ends at the last byte without waiting for the end of the stream', async () => {
+      // Chromium signals the end of a 14 MB body 25-45 ms after its last byte; here the end never comes at all.
+      const blob = new Uint8Array(300_000).map((_, i) => i * 7);
+      const held = (total: Uint8Array) => {
+        const whole = streamOf(total).getReader();
+        return new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            const { done, value } = await whole.read();
+            if (!done) controller.enqueue(value);
+            // done: the last byte is out, and the stream stays open, as a connection would before its end is seen
+          },
+        });
+      };
+      const framed = scripted(
+        () => new Response(held(blob), { headers: { 'Content-Length': String(blob.length) } }),
+      );
+      const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: framed.fn });
+      expect(same(await c.getBlob('r.example/x', { digest: sha(blob), size: blob.length }), blob)).toBe(true);
+      // Without the header nothing says the body is over: the read waits for its end (here: the stall limit).
+      const unframed = scripted(() => new Response(held(blob)));
+      const slow = createRegistryClient({ baseUrl: 'https://r.example', fetch: unframed.fn, timeoutMs: 200 });
+      const e = await failure(slow.getBlob('r.example/x', { digest: sha(blob), size: blob.length }));
+      expect(e.code).toBe('timeout');
+    });
+
+    it('reports progress at most every 1% and every 16 ms, ending at the size', async () => {
+      const blob = new Uint8Array(10 * MiB);
+      // 160 pieces, each a millisecond or more apart: a report per piece would be 160 reports.
+      const pace = () => new Promise((r) => setTimeout(r, 1));
+      const { fn } = scripted(() => new Response(streamOf(blob, () => void pace())));
+      const slow: typeof fetch = async (input, init) => {
+        const res = await fn(input, init);
+        const reader = res.body!.getReader();
+        const body = new ReadableStream<Uint8Array>({
+          async pull(c) {
+            await pace();
+            const { done, value } = await reader.read();
+            if (done) c.close();
+            else c.enqueue(value);
+          },
+        });
+        return new Response(body, { status: res.status });
+      };
+      const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: slow });
+      const seen: { done: number; at: number }[] = [];
+      const t0 = performance.now();
+      await c.getBlob(
+        'r.example/x',
+        { digest: sha(blob), size: blob.length },
+        { onProgress: (done) => seen.push({ done, at: performance.now() }) },
+      );
+      const elapsed = performance.now() - t0;
+      expect(seen.at(-1)!.done).toBe(blob.length);
+      expect(seen.length).toBeGreaterThan(1);
+      expect(seen.length).toBeLessThanOrEqual(Math.min(101, elapsed / 16 + 2));
+      for (let i = 1; i < seen.length - 1; i++) {
+        expect(seen[i].done - seen[i - 1].done).toBeGreaterThanOrEqual(blob.length / 100);
+        expect(seen[i].at - seen[i - 1].at).toBeGreaterThanOrEqual(15.9);
+      }
+    });
+  },
+);
 
 /** A registry that stores uploads; `digestHeader` says whether its 201 names the digest (distribution does). */
 function uploadsRegistry(digestHeader: boolean) {
