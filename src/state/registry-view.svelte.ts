@@ -143,8 +143,14 @@ export class RegistryViewState {
       const ref = parseReference(reference);
       const client = connections.clientFor(ref);
       let moved: PushResult['moved'];
+      let body: Blob | undefined;
       if (ref.tag && !ref.digest && check?.allowed) {
-        const existing = await client.headManifest(ref, signal);
+        const asked = client.headManifest(ref, signal);
+        // The request body is a copy of the bytes (15 ms for 14 MB): made once the tag check is on the wire, it
+        // costs nothing the push would not wait for anyway.
+        await Promise.race([asked.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 0))]);
+        body = new Blob([bytes as Uint8Array<ArrayBuffer>]);
+        const existing = await asked;
         const next = existing
           ? (await buildPolicyArtifact(bytes, check.annotations, digest)).manifestDigest
           : null;
@@ -156,7 +162,7 @@ export class RegistryViewState {
           moved = { from: existing.digest };
         }
       }
-      const pushed = await pushPolicy(client, ref, bytes, { check, signal, onProgress, digest });
+      const pushed = await pushPolicy(client, ref, bytes, { check, signal, onProgress, digest, body });
       return {
         digest: pushed.digest,
         immutableRef: pushed.immutableRef,

@@ -221,6 +221,51 @@ describe('uploads', () => {
     }
   });
 
+  it('sends the Blob a caller made as the body, and its slices as chunks, instead of copying the bytes', async () => {
+    const bytes = new Uint8Array(3000).map((_, i) => i * 13);
+    const body = new Blob([bytes]);
+    const sent: { method: string; body: unknown }[] = [];
+    let received = new Uint8Array(0);
+    const { fn } = scripted((url, init) => {
+      const m = init.method ?? 'GET';
+      if (m === 'HEAD') return new Response(null, { status: 404 });
+      if (m === 'POST' || m === 'PATCH') {
+        if (m === 'PATCH') received = new Uint8Array([...received, ...(init.body as Uint8Array)]);
+        const headers = { Location: '/v2/x/blobs/uploads/u', Range: `0-${received.length - 1}` };
+        return new Response(null, { status: 202, headers });
+      }
+      if (init.body) received = new Uint8Array([...received, ...(init.body as Uint8Array)]);
+      const ok = sha(received) === url.searchParams.get('digest');
+      return new Response(null, {
+        status: ok ? 201 : 400,
+        headers: { 'Docker-Content-Digest': sha(received) },
+      });
+    });
+    const watching: typeof fetch = (input, init) => {
+      sent.push({ method: init?.method ?? 'GET', body: init?.body });
+      return fn(input, init);
+    };
+    const c = createRegistryClient({ baseUrl: 'https://r.example', fetch: watching });
+    await c.uploadBlob('r.example/x', bytes, { body, mode: 'monolithic' });
+    expect(sent.find((x) => x.method === 'PUT')?.body).toBe(body); // the caller's Blob itself
+    expect(same(received, bytes)).toBe(true);
+
+    sent.length = 0;
+    received = new Uint8Array(0);
+    await c.uploadBlob('r.example/x', bytes, { body, mode: 'chunked', chunkSize: 1024 });
+    const chunks = sent.filter((x) => x.method === 'PATCH').map((x) => x.body);
+    expect(chunks.map((b) => (b as Blob).size)).toEqual([1024, 1024, 952]);
+    expect(chunks.every((b) => b instanceof Blob)).toBe(true);
+    expect(same(received, bytes)).toBe(true);
+
+    // A body that is not the bytes is the caller's mistake, and nothing is sent.
+    sent.length = 0;
+    await expect(c.uploadBlob('r.example/x', bytes, { body: new Blob([bytes.subarray(1)]) })).rejects.toThrow(
+      RangeError,
+    );
+    expect(sent).toEqual([]);
+  });
+
   it('sends a blob in one request to a registry on this machine, in 4 MiB chunks elsewhere', () => {
     // oci.md §11: GHCR refuses request bodies over 4 MiB; distribution (the local registry) has no such limit.
     expect(defaultChunkSize('ghcr.io')).toBe(DEFAULT_CHUNK);

@@ -137,13 +137,21 @@ export async function pushPolicy(
     onProgress?: ProgressFn;
     check?: PushCheck;
     digest?: string;
+    /** `wasmBytes` as a Blob, when the caller made one ahead (see UploadOptions.body). */
+    body?: Blob;
   } = {},
 ): Promise<PolicyPushResult> {
   const r = client.reference(ref);
   const check = opts.check ?? checkPushAllowed(wasmBytes, { force: opts.force });
   if (!check.allowed) throw new RegistryError('push-refused', check.reason ?? 'The push is refused.');
   const built = await buildPolicyArtifact(wasmBytes, check.annotations, opts.digest);
-  const pushed = await pushArtifact(client, r, built, { signal: opts.signal, onProgress: opts.onProgress });
+  const blobs = built.blobs.map((b) => (opts.body && b.bytes === wasmBytes ? { ...b, body: opts.body } : b));
+  const pushed = await pushArtifact(
+    client,
+    r,
+    { ...built, blobs },
+    { signal: opts.signal, onProgress: opts.onProgress },
+  );
   return { ...pushed, manifestBytes: built.manifestBytes, warnings: check.warnings };
 }
 

@@ -17,6 +17,8 @@ export interface ArtifactBlob {
   size: number;
   mediaType: string;
   bytes: Uint8Array<ArrayBuffer>;
+  /** The same bytes as a Blob, when the caller has one: the request body, instead of a copy made at upload time. */
+  body?: Blob;
 }
 
 /** An artifact ready to push: every blob (config included), then the manifest bytes that name them. */
@@ -107,6 +109,7 @@ export async function pushArtifact(
       ...upload,
       ...(b.size <= 64 * 1024 ? { mode: 'monolithic' as const } : {}),
       digest: b.digest,
+      body: b.body,
       signal: laneSignal,
       onProgress: (done) => progress(i, done),
     });

@@ -22,6 +22,11 @@ export interface UploadOptions {
    * our own offset (registries whose `Range` goes stale, ECR; oci.md §4). A 416 still reads the upload status.
    */
   trustRange?: boolean;
+  /**
+   * The bytes as a Blob, sent as the body (chunks are its slices). Chromium sends a Blob several times faster than
+   * a Uint8Array, and making one copies the bytes (15 ms for 14 MB): a caller can make it while it waits anyway.
+   */
+  body?: Blob;
 }
 
 export interface UploadResult {
@@ -368,8 +373,9 @@ async function uploadChunked(
   let stalls = 0;
   while (offset < bytes.length) {
     const end = Math.min(offset + size, bytes.length) - 1;
-    // A view, not a copy: fetch sends exactly the view's bytes.
-    const body = bytes.subarray(offset, end + 1) as Uint8Array<ArrayBuffer>;
+    // A view or a slice, not a copy: fetch sends exactly its bytes.
+    const body =
+      opts.body?.slice(offset, end + 1) ?? (bytes.subarray(offset, end + 1) as Uint8Array<ArrayBuffer>);
     let res: Response;
     try {
       res = await t.send({
@@ -446,6 +452,8 @@ export async function uploadBlob(
   // A blob worth sending gets its upload session while the registry is asked whether it has the blob (and, when
   // the digest is not given, while it is hashed): one round trip instead of two. A blob it has costs a cancelled
   // session. Small blobs (configs, mostly already there) ask first.
+  if (opts.body && opts.body.size !== bytes.length)
+    throw new RangeError(`The upload body has ${opts.body.size} bytes, not ${bytes.length}.`);
   const early = bytes.length > EARLY_SESSION_BYTES ? settled(startUpload(t, repository, opts.signal)) : null;
   const digest = opts.digest ?? (await digestOf(bytes, opts.signal));
   if (await blobExists(t, repository, digest, opts.signal)) {
@@ -463,9 +471,7 @@ export async function uploadBlob(
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const mode = opts.mode ?? 'auto';
   const chunked = mode === 'chunked' || (mode === 'auto' && bytes.length > chunkSize);
-  // The request body (a Blob: Chromium sends it several times faster than a Uint8Array) is a copy of the bytes;
-  // made now, it costs nothing while the upload session is still being opened.
-  const body = chunked ? null : new Blob([bytes as Uint8Array<ArrayBuffer>]);
+  const body = chunked ? null : (opts.body ?? new Blob([bytes as Uint8Array<ArrayBuffer>]));
   let method: UploadResult['method'] = 'monolithic';
   let confirmed: boolean | null = null;
   let started: UploadSession | null = await session();
@@ -486,7 +492,7 @@ export async function uploadBlob(
       repository,
       location,
       digest,
-      body ?? new Blob([bytes as Uint8Array<ArrayBuffer>]),
+      body ?? opts.body ?? new Blob([bytes as Uint8Array<ArrayBuffer>]),
       opts.signal,
     );
     opts.onProgress?.(bytes.length, bytes.length);
