@@ -218,18 +218,17 @@ export class ArtifactsState {
         const bytes = await opened.source.getBlob(opened.reference, descriptor, { signal });
         const name = descriptor.title || `${opened.reference.repository.split('/').pop()}.wasm`;
         // An entry of a layout that names no registry came from no registry: it opens as a file.
-        await appDocument.openBytes(
-          name,
-          bytes,
-          opened.reference.registry === OFFLINE_HOST
-            ? { kind: 'file' }
-            : {
-                kind: 'registry',
-                reference: opened.reference.canonical,
-                digest: descriptor.digest,
-                manifestDigest: opened.fetched.digest,
-              },
-        );
+        await appDocument.openBytes(name, bytes, {
+          source:
+            opened.reference.registry === OFFLINE_HOST
+              ? { kind: 'file' }
+              : {
+                  kind: 'registry',
+                  reference: opened.reference.canonical,
+                  digest: descriptor.digest,
+                  manifestDigest: opened.fetched.digest,
+                },
+        });
         if (appDocument.error) throw new ArtifactError('bad-input', appDocument.error.message, name);
         return null;
       },

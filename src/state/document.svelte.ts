@@ -19,12 +19,21 @@ export interface ShownHook {
   onShown?: () => void;
 }
 
+export interface OpenBytesOptions extends ShownHook {
+  /** Where the bytes came from (default: a local file). */
+  source?: DocumentSource;
+  /** The digest (`sha256:…`) the bytes were already verified against, which saves hashing them again. */
+  verifiedDigest?: string;
+}
+
 export class OpenDocument {
   name = $state('');
   /** Raw bytes: never deep-proxied. */
   bytes = $state.raw<Uint8Array | null>(null);
   info = $state.raw<WasmInfo | null>(null);
   sha256 = $state<string | null>(null);
+  /** Why the digest could not be computed (then `sha256` stays null, and nothing is recorded in Recent). */
+  digestError = $state<string | null>(null);
   error = $state.raw<OpenError | null>(null);
   loading = $state(false);
   source = $state.raw<DocumentSource>({ kind: 'file' });
@@ -58,9 +67,7 @@ export class OpenDocument {
   async openBytes(
     name: string,
     bytes: Uint8Array,
-    source: DocumentSource = { kind: 'file' },
-    verifiedDigest?: string,
-    { onShown }: ShownHook = {},
+    { source = { kind: 'file' }, verifiedDigest, onShown }: OpenBytesOptions = {},
   ): Promise<void> {
     if (!this.show(name, bytes, source, verifiedDigest)) return;
     onShown?.();
@@ -89,6 +96,7 @@ export class OpenDocument {
     this.error = null;
     this.source = source;
     this.sha256 = verifiedDigest?.startsWith('sha256:') ? verifiedDigest.slice(7) : null;
+    this.digestError = null;
     return true;
   }
 
@@ -100,8 +108,14 @@ export class OpenDocument {
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (this.bytes !== bytes) return;
     if (!this.sha256) {
-      const hex = await sha256Hex(bytes).catch(() => null);
-      if (this.bytes !== bytes || !hex) return;
+      let hex: string;
+      try {
+        hex = await sha256Hex(bytes);
+      } catch (e) {
+        if (this.bytes === bytes) this.digestError = `The sha256 could not be computed: ${String(e)}`;
+        return;
+      }
+      if (this.bytes !== bytes) return;
       this.sha256 = hex;
     }
     this.onOpened?.(this);
@@ -115,6 +129,7 @@ export class OpenDocument {
     this.bytes = null;
     this.info = null;
     this.sha256 = null;
+    this.digestError = null;
     this.error = error;
   }
 }

@@ -212,10 +212,8 @@ export class LayoutsState {
     const name =
       wasm.layer.annotations?.['org.opencontainers.image.title'] ?? `${repo.split('/').pop()}.wasm`;
     const full = entry.ref?.registry && entry.ref.repository ? entry.refName : null;
-    await appDocument.openBytes(
-      name,
-      bytes,
-      full
+    await appDocument.openBytes(name, bytes, {
+      source: full
         ? {
             kind: 'registry',
             reference: full,
@@ -223,7 +221,7 @@ export class LayoutsState {
             manifestDigest: wasm.manifestDigest,
           }
         : { kind: 'file' },
-    );
+    });
     return !appDocument.error;
   }
 
