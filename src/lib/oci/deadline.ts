@@ -77,9 +77,9 @@ export function byobReader(body: ReadableStream<Uint8Array>): ReadableStreamBYOB
 const AUTO_CHUNK = 64 * 1024;
 
 /**
- * `body` with the stall clock. A byte stream stays one, so a reader can still read into its own buffer: Chromium
- * delivered a 14 MB blob read that way in 68-72 ms, against 103-112 ms through the chunks it allocates (and
- * `arrayBuffer()`), which arrive 40-50 ms after the network is done.
+ * `body` with the stall clock. A byte stream stays one, so a reader can still read into its own buffer: in
+ * Chromium, a 14 MB blob read that way (and stopped at its size) arrived in 60-76 ms, against 106-116 ms through
+ * the chunks it allocates (docs/performance.md).
  */
 function watchedStream(body: ReadableStream<Uint8Array>, d: Deadline): ReadableStream<Uint8Array> {
   const byob = byobReader(body);
