@@ -5,6 +5,8 @@ import {
   listDraftKeys,
   listRecents,
   removeRecent,
+  restoreStashedRecents,
+  stashRecents,
   type RecentItem,
 } from '../lib/storage';
 
@@ -18,9 +20,21 @@ export class Recents {
   keepFiles = $state(typeof localStorage !== 'undefined' && localStorage.getItem(KEEP_KEY) === '1');
   /** Set when IndexedDB is unavailable (private windows in some browsers); the list then stays empty. */
   unavailable = $state(false);
+  /** Entries being written: a page unloaded meanwhile stashes them (see stashRecents). */
+  private writing: RecentItem[] = [];
+
+  constructor() {
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', () => this.stashWriting());
+  }
+
+  /** Keeps the entries still being written, synchronously: the page is going away. */
+  stashWriting(): void {
+    stashRecents(this.writing);
+  }
 
   async refresh(): Promise<void> {
     try {
+      await restoreStashedRecents();
       const [items, drafts] = await Promise.all([listRecents(), listDraftKeys()]);
       this.items = items;
       this.drafts = drafts;
@@ -37,16 +51,23 @@ export class Recents {
 
   async recordFile(name: string, sha256: string, bytes: Uint8Array): Promise<void> {
     const kept = this.keepFiles;
-    await this.guard(() =>
-      addRecent(
-        { kind: 'file', name, sha256, size: bytes.length, openedAt: Date.now(), kept },
-        kept ? bytes : undefined,
-      ),
+    await this.record(
+      { kind: 'file', name, sha256, size: bytes.length, openedAt: Date.now(), kept },
+      kept ? bytes : undefined,
     );
   }
 
   async recordReference(reference: string, digest?: string): Promise<void> {
-    await this.guard(() => addRecent({ kind: 'reference', reference, digest, openedAt: Date.now() }));
+    await this.record({ kind: 'reference', reference, digest, openedAt: Date.now() });
+  }
+
+  private async record(item: RecentItem, bytes?: Uint8Array): Promise<void> {
+    this.writing = [...this.writing, item];
+    try {
+      await this.guard(() => addRecent(item, bytes));
+    } finally {
+      this.writing = this.writing.filter((i) => i !== item);
+    }
   }
 
   async remove(item: RecentItem): Promise<void> {

@@ -8,6 +8,7 @@ import { policyOf } from '../../src/state/policy';
 import { AnnotateEditor } from '../../src/state/annotate.svelte';
 import { formFromMetadata, type FormModel } from '../../src/state/annotate-form';
 import { mergeForms } from '../../src/state/draft-sync';
+import { withStorage } from './helpers';
 import {
   discardDraft,
   listDraftKeys,
@@ -131,29 +132,8 @@ describe('drafts in two tabs', () => {
 });
 
 describe('the stash of an unloading page', () => {
-  /** localStorage as the page has it (Node has none): synchronous string storage. */
-  const memory = new Map<string, string>();
-  const storage = {
-    getItem: (k: string) => memory.get(k) ?? null,
-    setItem: (k: string, v: string) => void memory.set(k, v),
-    removeItem: (k: string) => void memory.delete(k),
-    key: (i: number) => [...memory.keys()][i] ?? null,
-    get length() {
-      return memory.size;
-    },
-  };
-  const withStorage = async (run: () => Promise<void>) => {
-    Object.defineProperty(globalThis, 'localStorage', { value: storage, configurable: true });
-    try {
-      await run();
-    } finally {
-      delete (globalThis as { localStorage?: unknown }).localStorage;
-      memory.clear();
-    }
-  };
-
   it('moves a stashed draft into IndexedDB on the next read, unless a later one is stored', async () =>
-    withStorage(async () => {
+    withStorage(async (memory) => {
       const doc = await openSample();
       const sha = doc.sha256!;
       await discardDraft(sha);

@@ -21,3 +21,23 @@ export const matching = (part: string) =>
 export const hostOf = (url: string) => new URL(url).host;
 
 export const unique = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+
+/** Runs `run` with a localStorage as the page has it (Node has none): synchronous string storage, empty after. */
+export async function withStorage(run: (memory: Map<string, string>) => Promise<void>): Promise<void> {
+  const memory = new Map<string, string>();
+  const storage = {
+    getItem: (k: string) => memory.get(k) ?? null,
+    setItem: (k: string, v: string) => void memory.set(k, v),
+    removeItem: (k: string) => void memory.delete(k),
+    key: (i: number) => [...memory.keys()][i] ?? null,
+    get length() {
+      return memory.size;
+    },
+  };
+  Object.defineProperty(globalThis, 'localStorage', { value: storage, configurable: true });
+  try {
+    await run(memory);
+  } finally {
+    delete (globalThis as { localStorage?: unknown }).localStorage;
+  }
+}

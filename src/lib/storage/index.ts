@@ -1,6 +1,16 @@
 /** Browser-local persistence through IndexedDB, one database per purpose, all named `wasmlens-*`. */
 export { createStore, databaseExists } from './store';
-export { listRecents, addRecent, removeRecent, keptFile, RECENTS_LIMIT, type RecentItem } from './recents';
+export {
+  listRecents,
+  addRecent,
+  removeRecent,
+  keptFile,
+  restoreStashedRecents,
+  stashRecents,
+  RECENTS_LIMIT,
+  RECENTS_STASH_KEY,
+  type RecentItem,
+} from './recents';
 export { clearAllLocalData, listLocalDatabases, DATABASE_PREFIX } from './local-data';
 export {
   listSavedRegistries,

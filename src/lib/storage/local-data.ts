@@ -3,6 +3,7 @@
  * credentials, recents, kept files, the user's Sigstore trusted root). The app shell cache is not user data and stays, so the app still works offline.
  */
 import { stashKeys } from './drafts';
+import { RECENTS_STASH_KEY } from './recents';
 
 export const DATABASE_PREFIX = 'wasmlens-';
 
@@ -14,8 +15,9 @@ export async function listLocalDatabases(): Promise<string[]> {
 
 /** Deletes them all; resolves with the names deleted. A database held open elsewhere is deleted when released. */
 export async function clearAllLocalData(): Promise<string[]> {
-  // Drafts stashed by a page that was unloading are drafts too.
+  // Drafts and Recent entries stashed by a page that was unloading are local data too.
   for (const key of stashKeys()) localStorage.removeItem(key);
+  if (typeof localStorage !== 'undefined') localStorage.removeItem(RECENTS_STASH_KEY);
   const names = await listLocalDatabases();
   await Promise.all(
     names.map(
