@@ -6,6 +6,7 @@
 import { EMPTY_CONFIG_DIGEST, MT, sha256Digest } from '../common';
 import {
   canonicalJson,
+  EARLY_SESSION_BYTES,
   pullArtifact,
   pushArtifact,
   RegistryError,
@@ -144,8 +145,19 @@ export async function pushPolicy(
   const r = client.reference(ref);
   const check = opts.check ?? checkPushAllowed(wasmBytes, { force: opts.force });
   if (!check.allowed) throw new RegistryError('push-refused', check.reason ?? 'The push is refused.');
-  const built = await buildPolicyArtifact(wasmBytes, check.annotations, opts.digest);
-  const blobs = built.blobs.map((b) => (opts.body && b.bytes === wasmBytes ? { ...b, body: opts.body } : b));
+  // Without the digest, the module is hashed first (the manifest names it): its upload session opens meanwhile.
+  const session =
+    !opts.digest && wasmBytes.length > EARLY_SESSION_BYTES ? client.openUpload(r, opts.signal) : undefined;
+  let built: BuiltArtifact;
+  try {
+    built = await buildPolicyArtifact(wasmBytes, check.annotations, opts.digest);
+  } catch (e) {
+    if (session) void client.dropUpload(r, session);
+    throw e;
+  }
+  const blobs = built.blobs.map((b) =>
+    b.bytes === wasmBytes ? { ...b, ...(opts.body ? { body: opts.body } : {}), session } : b,
+  );
   const pushed = await pushArtifact(
     client,
     r,

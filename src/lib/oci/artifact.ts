@@ -4,7 +4,7 @@
  * no kind: it only moves verified bytes.
  */
 import { isIndexType } from '../common';
-import type { ProgressFn, UploadOptions } from './blobs';
+import type { PendingUpload, ProgressFn, UploadOptions } from './blobs';
 import type { RegistryClient } from './client';
 import { RegistryError } from './errors';
 import type { FetchedManifest } from './manifests';
@@ -19,6 +19,8 @@ export interface ArtifactBlob {
   bytes: Uint8Array<ArrayBuffer>;
   /** The same bytes as a Blob, when the caller has one: the request body, instead of a copy made at upload time. */
   body?: Blob;
+  /** An upload session opened for this blob ahead of the push (see UploadOptions.session). */
+  session?: PendingUpload;
 }
 
 /** An artifact ready to push: every blob (config included), then the manifest bytes that name them. */
@@ -110,6 +112,7 @@ export async function pushArtifact(
       ...(b.size <= 64 * 1024 ? { mode: 'monolithic' as const } : {}),
       digest: b.digest,
       body: b.body,
+      session: b.session,
       signal: laneSignal,
       onProgress: (done) => progress(i, done),
     });

@@ -27,7 +27,15 @@ export interface UploadOptions {
    * a Uint8Array, and making one copies the bytes (15 ms for 14 MB): a caller can make it while it waits anyway.
    */
   body?: Blob;
+  /**
+   * An upload session opened ahead with {@link openUpload} (a caller that must hash the bytes first opens it
+   * meanwhile). Taken by the upload, or cancelled when the registry turns out to have the blob.
+   */
+  session?: PendingUpload;
 }
+
+/** An upload session on its way: its outcome as a value, so one that is never used fails no one. */
+export type PendingUpload = Promise<Settled<UploadSession>>;
 
 export interface UploadResult {
   digest: string;
@@ -276,7 +284,7 @@ function locationOf(t: Transport, res: Response, what: string): string {
   return t.resolve(loc, res.url);
 }
 
-interface UploadSession {
+export interface UploadSession {
   location: string;
   /** `OCI-Chunk-Min-Length`, or 0. */
   minChunk: number;
@@ -322,7 +330,7 @@ async function finish(
   repository: string,
   location: string,
   digest: string,
-  body: Blob | undefined,
+  body: Blob | Uint8Array<ArrayBuffer> | undefined,
   signal?: AbortSignal,
 ): Promise<boolean> {
   const url = new URL(location);
@@ -454,7 +462,8 @@ export async function uploadBlob(
   // session. Small blobs (configs, mostly already there) ask first.
   if (opts.body && opts.body.size !== bytes.length)
     throw new RangeError(`The upload body has ${opts.body.size} bytes, not ${bytes.length}.`);
-  const early = bytes.length > EARLY_SESSION_BYTES ? settled(startUpload(t, repository, opts.signal)) : null;
+  const early =
+    opts.session ?? (bytes.length > EARLY_SESSION_BYTES ? openUpload(t, repository, opts.signal) : null);
   const digest = opts.digest ?? (await digestOf(bytes, opts.signal));
   if (await blobExists(t, repository, digest, opts.signal)) {
     const session = await early;
@@ -471,7 +480,8 @@ export async function uploadBlob(
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const mode = opts.mode ?? 'auto';
   const chunked = mode === 'chunked' || (mode === 'auto' && bytes.length > chunkSize);
-  const body = chunked ? null : (opts.body ?? new Blob([bytes as Uint8Array<ArrayBuffer>]));
+  // The bytes themselves unless the caller has a Blob: the transport makes the body its fetch sends fastest.
+  const body = opts.body ?? (bytes as Uint8Array<ArrayBuffer>);
   let method: UploadResult['method'] = 'monolithic';
   let confirmed: boolean | null = null;
   let started: UploadSession | null = await session();
@@ -487,14 +497,7 @@ export async function uploadBlob(
   }
   if (confirmed === null) {
     const { location } = started ?? (await startUpload(t, repository, opts.signal));
-    confirmed = await finish(
-      t,
-      repository,
-      location,
-      digest,
-      body ?? opts.body ?? new Blob([bytes as Uint8Array<ArrayBuffer>]),
-      opts.signal,
-    );
+    confirmed = await finish(t, repository, location, digest, body, opts.signal);
     opts.onProgress?.(bytes.length, bytes.length);
   }
   if (!confirmed && !(await blobExists(t, repository, digest, opts.signal)))
@@ -503,10 +506,23 @@ export async function uploadBlob(
 }
 
 /** Blobs above this get their upload session while the registry is asked whether it has them. */
-const EARLY_SESSION_BYTES = 64 * 1024;
+export const EARLY_SESSION_BYTES = 64 * 1024;
+
+/** Starts an upload session now, for an {@link uploadBlob} that will follow (`session`). */
+export function openUpload(t: Transport, repository: string, signal?: AbortSignal): PendingUpload {
+  return settled(startUpload(t, repository, signal));
+}
+
+/** Cancels a session opened with {@link openUpload} that no upload took. */
+export async function dropUpload(t: Transport, repository: string, pending: PendingUpload): Promise<void> {
+  const got = await pending;
+  if (got.ok) await cancelUpload(t, repository, got.value.location);
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** A promise's outcome as a value, so a failure that turns out not to matter is never unhandled. */
-function settled<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+function settled<T>(p: Promise<T>): Promise<Settled<T>> {
   return p.then(
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),

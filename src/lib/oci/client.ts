@@ -2,8 +2,11 @@
 import { Authenticator, type AuthMode, type Credentials } from './auth';
 import {
   defaultChunkSize,
+  dropUpload,
   getBlob,
+  openUpload,
   uploadBlob,
+  type PendingUpload,
   type DownloadOptions,
   type UploadOptions,
   type UploadResult,
@@ -20,10 +23,11 @@ import {
   type ReferrersMode,
   type ReferrersResult,
 } from './listing';
+import { defaultFetch } from './node-fetch';
 import { Transport } from './transport';
 
 export interface RegistryClientOptions {
-  /** Defaults to globalThis.fetch. */
+  /** Defaults to globalThis.fetch (in Node, large uploads go through node:http: see node-fetch.ts). */
   fetch?: typeof fetch;
   /** Sent only to the registry's origin (and the token realm's, after a warning if it differs). */
   credentials?: Credentials;
@@ -55,7 +59,7 @@ const asRef = (r: RefInput) => (typeof r === 'string' ? parseReference(r) : r);
 
 /** Creates a client. Use one client per registry: its credentials go to every base URL it talks to. */
 export function createRegistryClient(options: RegistryClientOptions = {}) {
-  const fetchFn = options.fetch ?? ((...a: Parameters<typeof fetch>) => globalThis.fetch(...a));
+  const fetchFn = options.fetch ?? defaultFetch;
   const transports = new Map<string, Transport>();
   const transportFor = (ref?: Reference): Transport => {
     const base = options.baseUrl ?? (ref ? defaultBaseUrl(ref) : null);
@@ -152,6 +156,18 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
         chunkSize: upload.chunkSize ?? defaultChunkSize(r.registry),
         ...o,
       });
+    },
+    /**
+     * Opens an upload session now, for an `uploadBlob` to the same repository that passes it as `session`: one round
+     * trip done while the caller still hashes. `dropUpload` cancels one that is not used.
+     */
+    openUpload: (ref: RefInput, signal?: AbortSignal): PendingUpload => {
+      const r = asRef(ref);
+      return openUpload(transportFor(r), r.repository, signal);
+    },
+    dropUpload: (ref: RefInput, pending: PendingUpload): Promise<void> => {
+      const r = asRef(ref);
+      return dropUpload(transportFor(r), r.repository, pending);
     },
     /** Every tag, following `Link: rel="next"` (stops if a URL repeats). Unsorted: see sortTags(). */
     listTags: (ref: RefInput, signal?: AbortSignal) => {

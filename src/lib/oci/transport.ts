@@ -2,6 +2,7 @@
 import { Authenticator } from './auth';
 import { DEFAULT_TIMEOUT_MS, fetchWithin } from './deadline';
 import { RegistryError, errorFromResponse } from './errors';
+import { defaultFetch, defaultFetchTakesBytes } from './node-fetch';
 import { isLoopbackHost } from './reference';
 
 export interface RequestSpec {
@@ -112,8 +113,12 @@ export class Transport {
         {
           method: spec.method,
           headers,
-          // Chromium sends a Blob body several times faster than the same bytes as a Uint8Array (measured on 4 MiB PATCHes).
-          body: spec.body instanceof Uint8Array ? new Blob([spec.body]) : spec.body,
+          // Chromium sends a Blob body several times faster than the same bytes as a Uint8Array (measured on 4 MiB
+          // PATCHes); the default fetch in Node sends bytes without copying them, and a Blob would be a copy.
+          body:
+            spec.body instanceof Uint8Array && !(this.fetchFn === defaultFetch && defaultFetchTakesBytes)
+              ? new Blob([spec.body])
+              : spec.body,
           credentials: 'omit',
           redirect: 'follow',
           signal: spec.signal,
