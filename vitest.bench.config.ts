@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Benches collect their own garbage before each timed run (tests/bench/oci.bench.test.ts says why).
+    execArgv: ['--expose-gc'],
     fileParallelism: false,
     passWithNoTests: true,
   },
