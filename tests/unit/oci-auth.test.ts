@@ -1,5 +1,5 @@
 // Auth and credential safety, referrers and signatures, and the CORS diagnosis.
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRegistryClient, diagnoseFailure, RegistryError } from '../../src/lib/oci';
@@ -125,6 +125,34 @@ describe('credentials stay with the registry origin', () => {
       confirmRealm: () => false,
     });
     expect(await c.listTags('r.example/x')).toEqual([]);
+  });
+
+  it('asks once about a realm on another host when requests meet the challenge together', async () => {
+    const { fn } = scripted((url, init) => {
+      if (url.host === 'auth.example') return Response.json({ token: 'T' });
+      return (init.headers as Record<string, string>).Authorization === 'Bearer T'
+        ? Response.json({ tags: ['a'] })
+        : new Response(null, {
+            status: 401,
+            headers: { 'WWW-Authenticate': 'Bearer realm="https://auth.example/t",service=s' },
+          });
+    });
+    const asked: string[] = [];
+    let allow: (ok: boolean) => void = () => {};
+    const c = createRegistryClient({
+      baseUrl: 'https://r.example',
+      fetch: fn,
+      credentials: { username: 'u', password: 'p' },
+      confirmRealm: (realm) => {
+        asked.push(realm);
+        return new Promise<boolean>((resolve) => (allow = resolve));
+      },
+    });
+    const both = Promise.all([c.listTags('r.example/x'), c.listTags('r.example/y')]);
+    await vi.waitFor(() => expect(asked).toHaveLength(1));
+    allow(true);
+    expect(await both).toEqual([['a'], ['a']]);
+    expect(asked).toEqual(['https://auth.example/t']);
   });
 
   it('fetches a new token when the registry refuses a cached one, and surfaces Warning headers', async () => {

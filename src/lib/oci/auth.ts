@@ -58,6 +58,8 @@ export class Authenticator {
   private refreshToken: string | undefined;
   private oauth2Missing = false;
   private realmAllowed: boolean | null = null;
+  /** The question about the realm while it is open. */
+  private realmAsked: Promise<boolean> | null = null;
   /** Number of token requests sent (for tests and diagnostics). */
   tokenRequests = 0;
 
@@ -136,14 +138,19 @@ export class Authenticator {
     return `Bearer ${await this.fetchToken(realm, service, wanted, signal)}`;
   }
 
-  private async sendCredentialsTo(realm: URL): Promise<boolean> {
-    if (realm.origin === this.registryOrigin) return true;
-    if (this.realmAllowed !== null) return this.realmAllowed;
-    this.opts.onWarning?.(
-      `The registry's token service is on another host (${realm.host}); your credentials are sent there.`,
-    );
-    this.realmAllowed = this.opts.confirmRealm ? await this.opts.confirmRealm(realm.href) : true;
-    return this.realmAllowed;
+  private sendCredentialsTo(realm: URL): Promise<boolean> {
+    if (realm.origin === this.registryOrigin) return Promise.resolve(true);
+    if (this.realmAllowed !== null) return Promise.resolve(this.realmAllowed);
+    // Requests that meet the challenge together (a tag check beside a blob upload) share one question.
+    this.realmAsked ??= (async () => {
+      this.opts.onWarning?.(
+        `The registry's token service is on another host (${realm.host}); your credentials are sent there.`,
+      );
+      const allowed = this.opts.confirmRealm ? await this.opts.confirmRealm(realm.href) : true;
+      this.realmAllowed = allowed;
+      return allowed;
+    })().finally(() => (this.realmAsked = null));
+    return this.realmAsked;
   }
 
   /** True when the user declined sending credentials to the token realm for the request that just failed. */
