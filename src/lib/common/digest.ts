@@ -4,6 +4,7 @@
  * (WebCrypto copies its whole input first, and pages served over plain http from another machine have no
  * `crypto.subtle`: oci.md §3).
  */
+import { nextMacrotask } from './macrotask';
 
 /** Above this, WebCrypto's copy of the input costs more memory than its speed is worth. */
 const COPY_LIMIT = 32 * 1024 * 1024;
@@ -22,12 +23,6 @@ interface NodeHash {
 const nodeCrypto = (
   globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
 ).process?.getBuiltinModule?.('node:crypto') as { createHash(algorithm: 'sha256'): NodeHash } | undefined;
-
-/** Resolves after pending I/O callbacks have run: `setImmediate` in Node, a zero timer elsewhere. */
-function nextMacrotask(): Promise<void> {
-  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
-  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
-}
 
 function subtle(): SubtleCrypto | undefined {
   return (globalThis as { crypto?: Crypto }).crypto?.subtle;

@@ -7,3 +7,4 @@ export type { Explanation, ExplanationTable } from './explanation';
 export { concat, concatParts } from './bytes';
 export { parseCsp, workerCspProblem } from './csp';
 export { yamlTooDeepAt, MAX_YAML_DEPTH } from './yaml-depth';
+export { nextMacrotask } from './macrotask';

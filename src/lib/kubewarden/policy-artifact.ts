@@ -124,24 +124,41 @@ export interface PolicyPushResult extends PushedArtifact {
 
 type RefInput = Reference | string;
 
+export interface PolicyPushOptions {
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+  check?: PushCheck;
+  digest?: string;
+  /** `wasmBytes` as a Blob, when the caller made one ahead (see UploadOptions.body). */
+  body?: Blob;
+  /** See PushOptions.beforeManifest: false ends the push with the blobs stored and the tag untouched. */
+  beforeManifest?: (manifestDigest: string) => Promise<boolean>;
+}
+
 /**
  * Pushes a policy exactly as kwctl does: refusal rules (RegistryError `push-refused`), layout, annotations. Pass
  * `digest` (`sha256:…` of `wasmBytes`) when it is known; the registry checks it against the bytes it receives.
+ * Resolves to null only when `beforeManifest` said no.
  */
 export async function pushPolicy(
   client: RegistryClient,
   ref: RefInput,
   wasmBytes: Uint8Array,
-  opts: {
-    force?: boolean;
-    signal?: AbortSignal;
-    onProgress?: ProgressFn;
-    check?: PushCheck;
-    digest?: string;
-    /** `wasmBytes` as a Blob, when the caller made one ahead (see UploadOptions.body). */
-    body?: Blob;
-  } = {},
-): Promise<PolicyPushResult> {
+  opts?: PolicyPushOptions & { beforeManifest?: undefined },
+): Promise<PolicyPushResult>;
+export async function pushPolicy(
+  client: RegistryClient,
+  ref: RefInput,
+  wasmBytes: Uint8Array,
+  opts: PolicyPushOptions,
+): Promise<PolicyPushResult | null>;
+export async function pushPolicy(
+  client: RegistryClient,
+  ref: RefInput,
+  wasmBytes: Uint8Array,
+  opts: PolicyPushOptions = {},
+): Promise<PolicyPushResult | null> {
   const r = client.reference(ref);
   const check = opts.check ?? checkPushAllowed(wasmBytes, { force: opts.force });
   if (!check.allowed) throw new RegistryError('push-refused', check.reason ?? 'The push is refused.');
@@ -162,9 +179,9 @@ export async function pushPolicy(
     client,
     r,
     { ...built, blobs },
-    { signal: opts.signal, onProgress: opts.onProgress },
+    { signal: opts.signal, onProgress: opts.onProgress, beforeManifest: opts.beforeManifest },
   );
-  return { ...pushed, manifestBytes: built.manifestBytes, warnings: check.warnings };
+  return pushed && { ...pushed, manifestBytes: built.manifestBytes, warnings: check.warnings };
 }
 
 export interface PolicyPullResult {

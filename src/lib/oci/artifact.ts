@@ -88,17 +88,37 @@ function progressSum(total: number, onProgress?: TransferOptions['onProgress']) 
   };
 }
 
+export interface PushOptions extends TransferOptions, Pick<UploadOptions, 'mode'> {
+  /**
+   * Asked once every blob is in, before the manifest (what a tag names) is written; false ends the push there, with
+   * the blobs stored and no tag touched. A caller that checks a tag asks here, so the check travels beside the blobs.
+   */
+  beforeManifest?: (manifestDigest: string) => Promise<boolean>;
+}
+
 /**
  * Pushes blobs first (up to three at once), then the manifest under the reference's tag (or digest), so a
  * manifest never names a missing blob (oci.md §3). Blobs at or under 64 KiB go monolithic: a chunked session
- * would only add round trips.
+ * would only add round trips. Resolves to null only when `beforeManifest` said no.
  */
 export async function pushArtifact(
   client: RegistryClient,
   ref: Reference,
   built: BuiltArtifact,
-  { signal, onProgress, ...upload }: TransferOptions & Pick<UploadOptions, 'mode'> = {},
-): Promise<PushedArtifact> {
+  opts?: PushOptions & { beforeManifest?: undefined },
+): Promise<PushedArtifact>;
+export async function pushArtifact(
+  client: RegistryClient,
+  ref: Reference,
+  built: BuiltArtifact,
+  opts: PushOptions,
+): Promise<PushedArtifact | null>;
+export async function pushArtifact(
+  client: RegistryClient,
+  ref: Reference,
+  built: BuiltArtifact,
+  { signal, onProgress, beforeManifest, ...upload }: PushOptions = {},
+): Promise<PushedArtifact | null> {
   if (ref.digest && !ref.tag && ref.digest !== built.manifestDigest)
     throw new RegistryError(
       'invalid-reference',
@@ -119,6 +139,7 @@ export async function pushArtifact(
     progress(i, b.size);
     return result;
   });
+  if (beforeManifest && !(await beforeManifest(built.manifestDigest))) return null;
   const digest = await client.putManifest(
     { ...ref, digest: undefined, tag: ref.tag ?? built.manifestDigest },
     built.manifestBytes,

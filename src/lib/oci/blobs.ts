@@ -480,8 +480,6 @@ export async function uploadBlob(
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const mode = opts.mode ?? 'auto';
   const chunked = mode === 'chunked' || (mode === 'auto' && bytes.length > chunkSize);
-  // The bytes themselves unless the caller has a Blob: the transport makes the body its fetch sends fastest.
-  const body = opts.body ?? (bytes as Uint8Array<ArrayBuffer>);
   let method: UploadResult['method'] = 'monolithic';
   let confirmed: boolean | null = null;
   let started: UploadSession | null = await session();
@@ -497,7 +495,15 @@ export async function uploadBlob(
   }
   if (confirmed === null) {
     const { location } = started ?? (await startUpload(t, repository, opts.signal));
-    confirmed = await finish(t, repository, location, digest, body, opts.signal);
+    // The caller's Blob, or the bytes, which the transport turns into the body its fetch sends fastest.
+    confirmed = await finish(
+      t,
+      repository,
+      location,
+      digest,
+      opts.body ?? (bytes as Uint8Array<ArrayBuffer>),
+      opts.signal,
+    );
     opts.onProgress?.(bytes.length, bytes.length);
   }
   if (!confirmed && !(await blobExists(t, repository, digest, opts.signal)))

@@ -38,6 +38,7 @@ export {
   type PulledArtifact,
   type PullOptions,
   type TransferOptions,
+  type PushOptions,
 } from './artifact';
 export { headBlob, mountBlob, type MountResult } from './mount';
 export { readBlobAsBlob, BLOB_PIECE } from './blob-stream';

@@ -52,6 +52,15 @@ export class Transport {
     return u.href;
   }
 
+  /**
+   * The request body this transport's fetch sends fastest for `bytes`: a Blob (Chromium sends one several times
+   * faster than a Uint8Array, measured on 4 MiB PATCHes), or the bytes themselves for the default fetch in Node,
+   * which sends them without a copy. Making the Blob copies the bytes: a caller may make it ahead, while it waits.
+   */
+  body(bytes: Uint8Array<ArrayBuffer>): Blob | Uint8Array<ArrayBuffer> {
+    return this.fetchFn === defaultFetch && defaultFetchTakesBytes ? bytes : new Blob([bytes]);
+  }
+
   /** Sends the request; on 401 answers the challenge and retries once. Throws RegistryError on failure. */
   async send(spec: RequestSpec): Promise<Response> {
     let authz = await this.auth.headerFor(spec.url, spec.scopes, spec.signal);
@@ -113,12 +122,7 @@ export class Transport {
         {
           method: spec.method,
           headers,
-          // Chromium sends a Blob body several times faster than the same bytes as a Uint8Array (measured on 4 MiB
-          // PATCHes); the default fetch in Node sends bytes without copying them, and a Blob would be a copy.
-          body:
-            spec.body instanceof Uint8Array && !(this.fetchFn === defaultFetch && defaultFetchTakesBytes)
-              ? new Blob([spec.body])
-              : spec.body,
+          body: spec.body instanceof Uint8Array ? this.body(spec.body) : spec.body,
           credentials: 'omit',
           redirect: 'follow',
           signal: spec.signal,
