@@ -128,41 +128,53 @@ export class RegistryViewState {
 
   /**
    * Pushes the open policy in kwctl's layout; kwctl's refusals come back as an explained failure. A tag that
-   * already names another manifest is not moved silently: the tag is checked first (HEAD), and the push stops at
-   * `moveQuestion` until it is called again with `moveTag`.
+   * already names another manifest is not moved silently: the tag is checked (HEAD) while the blobs travel, the
+   * question is shown as soon as the answer says so (`moveQuestion`), and the manifest, which is what moves the tag,
+   * waits for {@link answerMove}. Blobs are content-addressed and named by no tag, so sending them first moves
+   * nothing, and "move" then costs only the manifest. `moveTag` answers yes ahead.
    */
   async pushOpenPolicy(doc: OpenDocument, { moveTag = false }: { moveTag?: boolean } = {}): Promise<void> {
     const bytes = doc.bytes;
     const reference = this.pushReference(doc).trim();
     if (!bytes || !reference) return;
     const check = policyOf(doc)?.pushCheck(this.isForced(doc));
-    this.moveQuestion = null;
+    this.settleQuestion(false);
     // The document was hashed when it was opened; hashing it again is the slowest step before the first request.
     const digest = doc.sha256 ? `sha256:${doc.sha256}` : undefined;
+    const owner = {};
     await this.push.run({ reference, bytes }, async (signal, onProgress) => {
       const ref = parseReference(reference);
       const client = connections.clientFor(ref);
+      const tagged = !!ref.tag && !ref.digest && !!check?.allowed;
+      const decision: Promise<{ move: boolean; from?: string | null }> = tagged
+        ? client.headManifest(ref, signal).then(async (existing) => {
+            if (!existing) return { move: true };
+            const next = (await buildPolicyArtifact(bytes, check!.annotations, digest)).manifestDigest;
+            if (existing.digest === next) return { move: true };
+            const move =
+              moveTag ||
+              (await this.ask({ reference, bytes, current: existing.digest, next }, signal, owner));
+            return { move, from: existing.digest };
+          })
+        : Promise.resolve({ move: true });
+      decision.catch(() => {}); // a failed tag check is reported where it is awaited, before the manifest
+      // The body: the opened File itself when it still holds these bytes; else a copy of them (15 ms for 14 MB,
+      // then handed to the network process), made while the tag check travels.
+      const body = (await doc.fileOf(bytes)) ?? new Blob([bytes as Uint8Array<ArrayBuffer>]);
       let moved: PushResult['moved'];
-      let body: Blob | undefined;
-      if (ref.tag && !ref.digest && check?.allowed) {
-        const asked = client.headManifest(ref, signal);
-        // The request body is a copy of the bytes (15 ms for 14 MB): made once the tag check is on the wire, it
-        // costs nothing the push would not wait for anyway.
-        await Promise.race([asked.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 0))]);
-        body = new Blob([bytes as Uint8Array<ArrayBuffer>]);
-        const existing = await asked;
-        const next = existing
-          ? (await buildPolicyArtifact(bytes, check.annotations, digest)).manifestDigest
-          : null;
-        if (existing && next && existing.digest !== next) {
-          if (!moveTag) {
-            this.moveQuestion = { reference, bytes, current: existing.digest, next };
-            return null;
-          }
-          moved = { from: existing.digest };
-        }
-      }
-      const pushed = await pushPolicy(client, ref, bytes, { check, signal, onProgress, digest, body });
+      const pushed = await pushPolicy(client, ref, bytes, {
+        check,
+        signal,
+        onProgress,
+        digest,
+        body,
+        beforeManifest: async () => {
+          const d = await decision;
+          if (d.move && d.from !== undefined) moved = { from: d.from };
+          return d.move;
+        },
+      });
+      if (!pushed) return null;
       return {
         digest: pushed.digest,
         immutableRef: pushed.immutableRef,
@@ -170,6 +182,49 @@ export class RegistryViewState {
         ...(moved ? { moved } : {}),
       };
     });
+    // A push that ended (cancelled, failed) while asking no longer waits for the answer.
+    if (this.asker === owner) this.settleQuestion(false);
+  }
+
+  /** The answer to {@link moveQuestion}: a push waiting for it goes on; after a reload, "move" pushes again. */
+  answerMove(doc: OpenDocument, move: boolean): void {
+    if (this.answer) this.settleQuestion(move);
+    else {
+      this.moveQuestion = null;
+      if (move) void this.pushOpenPolicy(doc, { moveTag: true });
+    }
+  }
+
+  /** True while a push is waiting for the answer to {@link moveQuestion} (a new push may start meanwhile). */
+  get awaitingAnswer(): boolean {
+    return this.moveQuestion !== null && this.push.running;
+  }
+
+  private answer: ((move: boolean) => void) | null = null;
+  /** The push call whose question is open. */
+  private asker: object | null = null;
+
+  private ask(question: MoveTagQuestion, signal: AbortSignal, owner: object): Promise<boolean> {
+    if (signal.aborted) return Promise.resolve(false);
+    this.settleQuestion(false);
+    this.moveQuestion = question;
+    this.asker = owner;
+    return new Promise((resolve) => {
+      const onAbort = () => this.settleQuestion(false);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.answer = (move) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(move);
+      };
+    });
+  }
+
+  private settleQuestion(move: boolean): void {
+    const answer = this.answer;
+    this.answer = null;
+    this.asker = null;
+    this.moveQuestion = null;
+    answer?.(move);
   }
 
   /** The pending question about moving a tag, while the open file and the push reference are what it is about. */

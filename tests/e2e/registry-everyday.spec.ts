@@ -1,9 +1,10 @@
 // E2E against the no-auth test registry, for everyday registry use: the push reference a policy suggests comes
 // from its metadata (the default registry, ociUrl's repository, v<version>, as kwctl users tag); a push over a tag
-// that names another manifest asks first (one HEAD, nothing written) and says which digest the tag moved from; a
+// that names another manifest asks first (its blobs travel meanwhile; the manifest waits for the answer) and says
+// which digest the tag moved from; a
 // pulled policy shows in Inspect the reference and manifest digest it came from, and the Recent list keeps that
 // manifest digest (not the layer's).
-import { readFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import type { Page, Request } from '@playwright/test';
 import { pushPolicy } from '../../src/lib/kubewarden';
 import { createRegistryClient } from '../../src/lib/oci';
@@ -72,16 +73,24 @@ test('a push over a tag naming another manifest asks first, and says where the t
   await expect(page.getByTestId('pushed-reference')).toBeVisible();
   const firstDigest = (await page.getByTestId('pushed-reference').textContent())!.split('@')[1];
 
-  // The other policy, same tag: one HEAD, no upload, no manifest written, and a question naming both digests.
+  // The other policy, same tag: a question naming both digests, and while it is open no manifest is written
+  // (the tag check is the one manifest request; the blobs, which no tag names, travel meanwhile).
   await openFile(page, second);
   expect(await suggested(page)).toBe(ref);
   const seen = record(page);
   await pushForm(page).getByRole('button', { name: 'Push', exact: true }).click();
   const question = page.getByTestId('move-tag-question');
   await expect(question).toContainText(`${ref} already exists and names ${firstDigest}`);
+  await expect(page.getByLabel('Push progress')).toHaveCount(0); // the blobs are in
+  const sent = () =>
+    seen.filter((r) => r.method() !== 'GET').map((r) => `${r.method()} ${new URL(r.url()).pathname}`);
+  expect(sent().filter((x) => x.includes('/manifests/'))).toEqual([`HEAD /v2/${repo}/manifests/v1.0.0`]);
   expect(
-    seen.filter((r) => r.method() !== 'GET').map((r) => `${r.method()} ${new URL(r.url()).pathname}`),
-  ).toEqual([`HEAD /v2/${repo}/manifests/v1.0.0`]);
+    sent()
+      .filter((x) => !x.includes('/manifests/'))
+      .every((x) => x.includes('/blobs/')),
+  ).toBe(true);
+  await expect(pushForm(page).getByRole('button', { name: 'Push', exact: true })).toBeEnabled();
 
   // "Keep the tag" leaves it alone.
   await question.getByRole('button', { name: 'Keep the tag' }).click();
@@ -92,7 +101,11 @@ test('a push over a tag naming another manifest asks first, and says where the t
   });
   expect(headed.headers()['docker-content-digest']).toBe(firstDigest);
 
-  // Asked again and answered yes: the tag moves, and the result says from which digest.
+  expect(sent().filter((x) => x.includes('/manifests/'))).toEqual([`HEAD /v2/${repo}/manifests/v1.0.0`]);
+
+  // Asked again and answered yes: the blobs are there, so only the manifest is written; the tag moves, and the
+  // result says from which digest.
+  seen.length = 0;
   await pushForm(page).getByRole('button', { name: 'Push', exact: true }).click();
   await question.getByRole('button', { name: 'Move the tag' }).click();
   await expect(page.getByTestId('moved-from')).toHaveText(firstDigest);
@@ -104,6 +117,34 @@ test('a push over a tag naming another manifest asks first, and says where the t
   // The registry's bytes hash to the digest shown (distribution computes Docker-Content-Digest the same way).
   expect(sha256(await after.body())).toBe(secondDigest);
   await expect(page.getByRole('status').filter({ hasText: `Pushed ${ref}` })).toBeVisible();
+  expect(sent().filter((x) => x.startsWith('PUT'))).toEqual([`PUT /v2/${repo}/manifests/v1.0.0`]);
+});
+
+test('a file rebuilt on disk after it was opened: the push sends the bytes that were opened', async ({
+  page,
+  problems: _,
+}) => {
+  const host = hostOf(regs().noauth);
+  const repo = `e2e/rebuilt-${unique()}`;
+  const path = policy('rebuilt.wasm', 'as opened', `ghcr.io/${repo}`, '1.0.0');
+  const opened = readFileSync(path);
+  await page.goto('/');
+  await openFile(page, path);
+  await page.getByRole('link', { name: 'Explorer' }).click();
+  await expect(page.getByTestId('summary-sha256')).toHaveText(sha256(opened).slice(7));
+  // The author rebuilds: the file on disk is another policy now, with a later modification time. The push
+  // reads the opened File only while it still holds what was opened; here it cannot, so the bytes on screen go.
+  writeFileSync(path, readFileSync(policy('rebuilt-2.wasm', 'rebuilt', `ghcr.io/${repo}`, '1.0.0')));
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(path, later, later);
+  expect(sha256(readFileSync(path))).not.toBe(sha256(opened));
+  expect(await suggested(page)).toBe(`${host}/${repo}:v1.0.0`);
+  await pushForm(page).getByRole('button', { name: 'Push', exact: true }).click();
+  await expect(page.getByTestId('pushed-reference')).toBeVisible();
+  const manifest = await page.request.get(`${regs().noauth.url}/v2/${repo}/manifests/v1.0.0`, {
+    headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  expect((await manifest.json()).layers[0].digest).toBe(sha256(opened));
 });
 
 test('a pulled policy shows its reference and manifest digest in Inspect, and Recent keeps that digest', async ({

@@ -1,7 +1,7 @@
 // The Registry view's state: typed references are kept, suggestions follow the policy's metadata, and a result
 // is shown only next to the file and reference it is about.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OpenDocument } from '../../src/state/document.svelte';
 import { connections } from '../../src/state/connections.svelte';
 import { policyOf } from '../../src/state/policy';
@@ -84,7 +84,8 @@ describe.skipIf(!registries)('registry view state', () => {
     expect(view.moveQuestion).toBeNull();
     expect(view.push.state.result?.digest).toBe(firstDigest);
 
-    // Other bytes for the same tag: a HEAD, then a question, and no manifest written.
+    // Other bytes for the same tag: the tag is checked while the blobs travel, the question comes as soon as the
+    // HEAD answers, and no manifest is written while it is open.
     const meta = readMetadata(first, parseWasm(first))!.metadata;
     const second = annotate(first, {
       ...meta,
@@ -92,18 +93,44 @@ describe.skipIf(!registries)('registry view state', () => {
     });
     await doc.openBytes('second.wasm', second);
     requests.length = 0;
-    await view.pushOpenPolicy(doc);
+    const kept = view.pushOpenPolicy(doc);
+    await vi.waitFor(() => expect(view.visibleMoveQuestion(doc)).toMatchObject({ current: firstDigest }));
+    expect(view.moveQuestion?.next).not.toBe(firstDigest);
+    expect(view.awaitingAnswer).toBe(true);
+    await vi.waitFor(() => expect(view.push.state.done).toBe(view.push.state.total));
+    expect(matching('/manifests/').map((r) => r.method)).toEqual(['HEAD']);
+
+    // "Keep the tag": the push ends there, with the blobs stored and the tag where it was.
+    view.answerMove(doc, false);
+    await kept;
     expect(view.push.state.status).toBe('done');
     expect(view.push.state.result).toBeNull();
-    expect(view.visibleMoveQuestion(doc)).toMatchObject({ current: firstDigest });
-    expect(view.moveQuestion?.next).not.toBe(firstDigest);
+    expect(view.moveQuestion).toBeNull();
     expect(matching('/manifests/').map((r) => r.method)).toEqual(['HEAD']);
-    expect(requests.filter((r) => r.method !== 'HEAD' && r.method !== 'GET')).toEqual([]);
+    expect(requests.filter((r) => r.method === 'PUT').every((r) => r.url.includes('/blobs/uploads/'))).toBe(
+      true,
+    );
 
-    // The user says yes: the tag moves, and the result says from where.
-    await view.pushOpenPolicy(doc, { moveTag: true });
+    // Asked again and answered yes: the blobs are there already, so the answer costs the manifest alone.
+    requests.length = 0;
+    const moving = view.pushOpenPolicy(doc);
+    await vi.waitFor(() => expect(view.moveQuestion).not.toBeNull());
+    view.answerMove(doc, true);
+    await moving;
     expect(view.moveQuestion).toBeNull();
     expect(view.push.state.result?.moved).toEqual({ from: firstDigest });
+    expect(requests.filter((r) => r.method === 'PUT').map((r) => new URL(r.url).pathname)).toEqual([
+      expect.stringMatching(/\/manifests\/v1$/),
+    ]);
+
+    const secondDigest = view.push.state.result?.digest;
+
+    // `moveTag` answers ahead: no question at all.
+    await doc.openBytes('first.wasm', first);
+    requests.length = 0;
+    await view.pushOpenPolicy(doc, { moveTag: true });
+    expect(view.moveQuestion).toBeNull();
+    expect(view.push.state.result?.moved).toEqual({ from: secondDigest });
     expect(matching('/manifests/').filter((r) => r.method === 'PUT')).toHaveLength(1);
   });
 });
