@@ -5,9 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRegistryClient, RegistryError } from '../../src/lib/oci';
 import { defaultFetch, NODE_HTTP_MIN_BODY } from '../../src/lib/oci/node-fetch';
-import { pushPolicy } from '../../src/lib/kubewarden';
 import type { TestRegistries } from '../../scripts/lib/test-env.mjs';
-import { failure, run, sha, syntheticPolicy } from './oci-helpers';
+import { failure, run, sha } from './oci-helpers';
 
 const registries = inject('registries') as unknown as TestRegistries | null;
 const bytes = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
@@ -159,33 +158,5 @@ describe.skipIf(!registries)('uploads through node:http to a real registry', () 
       detail: oracle.detail,
     });
     expect(ours.status).toBe(400);
-  });
-});
-
-describe.skipIf(!registries)('a push that must hash the module', () => {
-  it('opens the layer upload session first, and cancels it when the registry has the layer', async () => {
-    const calls: string[] = [];
-    const recording: typeof fetch = (input, init) => {
-      const path = new URL(String(input)).pathname;
-      calls.push(
-        `${init?.method ?? 'GET'} ${path.replace(/[0-9a-f-]{36}$/, '<id>').replace(/sha256:\w+/, 'sha')}`,
-      );
-      return globalThis.fetch(input, init);
-    };
-    const c = createRegistryClient({ baseUrl: registries!.noauth.url, fetch: recording });
-    const repo = `nodehttp/early-${run}`;
-    const ref = `127.0.0.1:${registries!.noauth.port}/${repo}:v1`;
-    const wasm = syntheticPolicy(6_000_000, 'early session');
-    await pushPolicy(c, ref, wasm);
-    // The session is asked for before the hash ends, so before any request that needs the digest.
-    expect(calls[0]).toBe(`POST /v2/${repo}/blobs/uploads/`);
-    expect(calls.filter((x) => x.startsWith('POST')).length).toBe(2); // the layer's and the config's
-    expect(calls.filter((x) => x.startsWith('DELETE'))).toEqual([]);
-
-    calls.length = 0;
-    const again = await pushPolicy(c, `127.0.0.1:${registries!.noauth.port}/${repo}:v2`, wasm);
-    expect(again.uploads).toEqual(['existing', 'existing']);
-    await vi.waitFor(() => expect(calls).toContain(`DELETE /v2/${repo}/blobs/uploads/<id>`));
-    expect(calls.filter((x) => x.startsWith('PUT'))).toEqual([`PUT /v2/${repo}/manifests/v2`]);
   });
 });

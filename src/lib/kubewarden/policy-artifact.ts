@@ -162,9 +162,11 @@ export async function pushPolicy(
   const r = client.reference(ref);
   const check = opts.check ?? checkPushAllowed(wasmBytes, { force: opts.force });
   if (!check.allowed) throw new RegistryError('push-refused', check.reason ?? 'The push is refused.');
-  // Without the digest, the module is hashed first (the manifest names it): its upload session opens meanwhile.
+  // Without the digest, the module is hashed first (the manifest names it): its upload begins meanwhile.
   const session =
-    !opts.digest && wasmBytes.length > EARLY_SESSION_BYTES ? client.openUpload(r, opts.signal) : undefined;
+    !opts.digest && wasmBytes.length > EARLY_SESSION_BYTES
+      ? client.beginUpload(r, wasmBytes, { signal: opts.signal, body: opts.body })
+      : undefined;
   let built: BuiltArtifact;
   try {
     built = await buildPolicyArtifact(wasmBytes, check.annotations, opts.digest);

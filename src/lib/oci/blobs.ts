@@ -28,14 +28,20 @@ export interface UploadOptions {
    */
   body?: Blob;
   /**
-   * An upload session opened ahead with {@link openUpload} (a caller that must hash the bytes first opens it
-   * meanwhile). Taken by the upload, or cancelled when the registry turns out to have the blob.
+   * An upload begun ahead with {@link beginUpload} by a caller that must hash the bytes first: taken by the
+   * upload, or stopped and cancelled when the registry turns out to have the blob.
    */
   session?: PendingUpload;
 }
 
-/** An upload session on its way: its outcome as a value, so one that is never used fails no one. */
-export type PendingUpload = Promise<Settled<UploadSession>>;
+/**
+ * An upload begun before its digest is known: the session, and where the blob goes in one request, its bytes on
+ * the way. The outcome is a value, so one that is never used fails no one; `stop` aborts what is still travelling.
+ */
+export interface PendingUpload {
+  session: Promise<Settled<UploadSession>>;
+  stop(): void;
+}
 
 export interface UploadResult {
   digest: string;
@@ -288,6 +294,8 @@ export interface UploadSession {
   location: string;
   /** `OCI-Chunk-Min-Length`, or 0. */
   minChunk: number;
+  /** Bytes already sent in it (all of them, by {@link beginUpload}), so only the PUT `?digest=` is left. */
+  sent?: number;
 }
 
 async function startUpload(t: Transport, repository: string, signal?: AbortSignal): Promise<UploadSession> {
@@ -463,9 +471,11 @@ export async function uploadBlob(
   if (opts.body && opts.body.size !== bytes.length)
     throw new RangeError(`The upload body has ${opts.body.size} bytes, not ${bytes.length}.`);
   const early =
-    opts.session ?? (bytes.length > EARLY_SESSION_BYTES ? openUpload(t, repository, opts.signal) : null);
+    opts.session?.session ??
+    (bytes.length > EARLY_SESSION_BYTES ? settled(startUpload(t, repository, opts.signal)) : null);
   const digest = opts.digest ?? (await digestOf(bytes, opts.signal));
   if (await blobExists(t, repository, digest, opts.signal)) {
+    opts.session?.stop();
     const session = await early;
     if (session?.ok) void cancelUpload(t, repository, session.value.location);
     opts.onProgress?.(bytes.length, bytes.length);
@@ -474,8 +484,13 @@ export async function uploadBlob(
   const session = async () => {
     const got = await early;
     if (!got) return startUpload(t, repository, opts.signal);
-    if (!got.ok) throw got.error;
-    return got.value;
+    if (got.ok) return got.value;
+    // The bytes sent ahead were refused (a registry that takes no PATCH, as GAR): one request with the digest.
+    if (opts.session && !isFinal(got.error)) {
+      t.onWarning?.('The registry refused an upload in a PATCH; sending the blob in one PUT instead.');
+      return startUpload(t, repository, opts.signal);
+    }
+    throw got.error;
   };
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK;
   const mode = opts.mode ?? 'auto';
@@ -483,6 +498,13 @@ export async function uploadBlob(
   let method: UploadResult['method'] = 'monolithic';
   let confirmed: boolean | null = null;
   let started: UploadSession | null = await session();
+  if (started.sent === bytes.length) {
+    const confirmedAhead = await finish(t, repository, started.location, digest, undefined, opts.signal);
+    opts.onProgress?.(bytes.length, bytes.length);
+    if (!confirmedAhead && !(await blobExists(t, repository, digest, opts.signal)))
+      throw new RegistryError('bad-response', `The registry does not have blob ${digest} after the upload.`);
+    return { digest, skipped: false, method: 'chunked' };
+  }
   if (chunked) {
     const r = await uploadChunked(t, repository, bytes, digest, chunkSize, opts, started);
     started = null; // used (and cancelled on a fallback)
@@ -514,16 +536,69 @@ export async function uploadBlob(
 /** Blobs above this get their upload session while the registry is asked whether it has them. */
 export const EARLY_SESSION_BYTES = 64 * 1024;
 
-/** Starts an upload session now, for an {@link uploadBlob} that will follow (`session`). */
-export function openUpload(t: Transport, repository: string, signal?: AbortSignal): PendingUpload {
-  return settled(startUpload(t, repository, signal));
+/**
+ * Begins the upload of `bytes` whose digest is still being computed, for an {@link uploadBlob} that passes it as
+ * `session`: opens the session and, when `whole` (the blob would go in one request anyway), sends every byte in one
+ * PATCH. The hash then runs while the bytes travel, and the upload ends with a PUT `?digest=` of no body.
+ */
+export function beginUpload(
+  t: Transport,
+  repository: string,
+  bytes: Uint8Array,
+  { signal, whole, body }: { signal?: AbortSignal; whole: boolean; body?: Blob },
+): PendingUpload {
+  const stopper = new AbortController();
+  const s = signal ? AbortSignal.any([signal, stopper.signal]) : stopper.signal;
+  const session = settled(
+    (async (): Promise<UploadSession> => {
+      // The session is opened whatever happens next, so that one stopped early is still cancelled, not left behind.
+      const started = await startUpload(t, repository, signal);
+      if (stopper.signal.aborted) {
+        void cancelUpload(t, repository, started.location);
+        throw new RegistryError('aborted', 'The upload begun ahead was not needed.');
+      }
+      if (!whole || !bytes.length) return started;
+      const end = bytes.length - 1;
+      let res: Response;
+      try {
+        res = await t.send({
+          method: 'PATCH',
+          url: started.location,
+          scopes: [repoScope(repository, 'pull,push')],
+          headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `0-${end}` },
+          body: body ?? (bytes as Uint8Array<ArrayBuffer>),
+          signal: s,
+          what: `Uploading ${formatBytes(bytes.length)}`,
+        });
+      } catch (e) {
+        // Stopped (the registry has the blob) or refused: the session is not used.
+        void cancelUpload(t, repository, started.location);
+        throw e;
+      }
+      await res.body?.cancel().catch(() => {});
+      const at = rangeEnd(res);
+      if (at !== null && at !== end)
+        throw new RegistryError('bad-response', `The registry kept ${at + 1} of ${bytes.length} bytes.`, {
+          url: started.location,
+        });
+      const location = res.headers.get('location') ? locationOf(t, res, 'Uploading') : started.location;
+      return { ...started, location, sent: bytes.length };
+    })(),
+  );
+  return { session, stop: () => stopper.abort() };
 }
 
-/** Cancels a session opened with {@link openUpload} that no upload took. */
+/** Cancels an upload begun with {@link beginUpload} that no upload took. */
 export async function dropUpload(t: Transport, repository: string, pending: PendingUpload): Promise<void> {
-  const got = await pending;
+  pending.stop();
+  const got = await pending.session;
   if (got.ok) await cancelUpload(t, repository, got.value.location);
 }
+
+/** Failures no other way of sending fixes: the user's, the credentials', the network's. */
+const isFinal = (e: unknown) =>
+  !(e instanceof RegistryError) ||
+  ['unauthorized', 'denied', 'aborted', 'network', 'timeout'].includes(e.code);
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 

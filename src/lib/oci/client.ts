@@ -2,9 +2,9 @@
 import { Authenticator, type AuthMode, type Credentials } from './auth';
 import {
   defaultChunkSize,
+  beginUpload,
   dropUpload,
   getBlob,
-  openUpload,
   uploadBlob,
   type PendingUpload,
   type DownloadOptions,
@@ -158,12 +158,19 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
       });
     },
     /**
-     * Opens an upload session now, for an `uploadBlob` to the same repository that passes it as `session`: one round
-     * trip done while the caller still hashes. `dropUpload` cancels one that is not used.
+     * Begins the upload of bytes whose digest the caller is still computing, for an `uploadBlob` to the same
+     * repository that passes it as `session`: the session opens now and, where this client would send the blob in
+     * one request, its bytes go now too (one PATCH; the PUT `?digest=` follows). `dropUpload` cancels one not used.
      */
-    openUpload: (ref: RefInput, signal?: AbortSignal): PendingUpload => {
+    beginUpload: (
+      ref: RefInput,
+      bytes: Uint8Array,
+      o: { signal?: AbortSignal; body?: Blob } = {},
+    ): PendingUpload => {
       const r = asRef(ref);
-      return openUpload(transportFor(r), r.repository, signal);
+      const chunkSize = upload.chunkSize ?? defaultChunkSize(r.registry);
+      const whole = upload.mode !== 'monolithic' && bytes.length <= chunkSize;
+      return beginUpload(transportFor(r), r.repository, bytes, { ...o, whole });
     },
     dropUpload: (ref: RefInput, pending: PendingUpload): Promise<void> => {
       const r = asRef(ref);
