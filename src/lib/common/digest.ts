@@ -10,6 +10,11 @@ import { nextMacrotask } from './macrotask';
 const COPY_LIMIT = 32 * 1024 * 1024;
 /** Bytes hashed between two yields to the page, on the piecewise path. */
 const PIECE = 4 * 1024 * 1024;
+/**
+ * Bytes Node's hasher takes between two turns of the event loop (1 ms of hashing): an upload begun beside the
+ * hash gets its answers and refills its socket at least that often.
+ */
+const NODE_PIECE = 1024 * 1024;
 
 interface NodeHash {
   update(bytes: Uint8Array): NodeHash;
@@ -48,10 +53,10 @@ export async function sha256HexOfParts(parts: Uint8Array[], signal?: AbortSignal
     // already started (a push opens its upload session while it hashes) get on the wire.
     const h = nodeCrypto.createHash('sha256');
     for (const part of parts)
-      for (let i = 0; i < part.length; i += PIECE) {
-        if (total > PIECE) await nextMacrotask();
+      for (let i = 0; i < part.length; i += NODE_PIECE) {
+        if (total > NODE_PIECE) await nextMacrotask();
         signal?.throwIfAborted();
-        h.update(part.subarray(i, i + PIECE));
+        h.update(part.subarray(i, i + NODE_PIECE));
       }
     return h.digest('hex');
   }
