@@ -126,20 +126,28 @@ export class OpenDocument {
   }
 
   /**
-   * The File `bytes` were read from, when they are its bytes and it can still be read; else null. A File is a Blob
-   * the browser already holds: as a request body it costs no copy of the bytes and no hand-over to the network
-   * process (a 14 MB push: 15 ms and more). A file changed on disk since it was opened can no longer be read
-   * (NotReadableError), and then the bytes in memory, which are what the user sees, are the ones to send.
+   * The File `bytes` were read from, while they are its bytes; else null. A File is a Blob the browser already
+   * holds: as a request body it costs no copy of the bytes and no hand-over to the network process (a 14 MB push:
+   * 15 ms and more). A file changed on disk since it was opened can no longer be read: see {@link fileReadable}.
    */
-  async fileOf(bytes: Uint8Array): Promise<File | null> {
+  fileOf(bytes: Uint8Array): File | null {
     const kept = this.file;
-    if (!kept || kept.bytes !== bytes || this.bytes !== bytes || kept.file.size !== bytes.length) return null;
+    return kept && kept.bytes === bytes && this.bytes === bytes && kept.file.size === bytes.length
+      ? kept.file
+      : null;
+  }
+
+  /**
+   * False once the opened file changed on disk (the browser then refuses to read it: NotReadableError, and
+   * ERR_UPLOAD_FILE_CHANGED for a request body); the document stops offering it, and its bytes are what counts.
+   */
+  async fileReadable(file: File): Promise<boolean> {
     try {
-      await kept.file.slice(0, 1).arrayBuffer();
-      return kept.file;
+      await file.slice(0, 1).arrayBuffer();
+      return true;
     } catch {
-      if (this.file === kept) this.file = null;
-      return null;
+      if (this.file?.file === file) this.file = null;
+      return false;
     }
   }
 

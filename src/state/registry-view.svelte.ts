@@ -12,6 +12,7 @@ import {
   pullPolicy,
   type PolicyModel,
 } from '../lib/kubewarden';
+import { nextMacrotask } from '../lib/common';
 import { parseReference, sortTags, type Reference } from '../lib/oci';
 import { appDocument, router } from './app.svelte';
 import { connections } from './connections.svelte';
@@ -158,22 +159,32 @@ export class RegistryViewState {
           })
         : Promise.resolve({ move: true });
       decision.catch(() => {}); // a failed tag check is reported where it is awaited, before the manifest
-      // The body: the opened File itself when it still holds these bytes; else a copy of them (15 ms for 14 MB,
-      // then handed to the network process), made while the tag check travels.
-      const body = (await doc.fileOf(bytes)) ?? new Blob([bytes as Uint8Array<ArrayBuffer>]);
       let moved: PushResult['moved'];
-      const pushed = await pushPolicy(client, ref, bytes, {
-        check,
-        signal,
-        onProgress,
-        digest,
-        body,
-        beforeManifest: async () => {
-          const d = await decision;
-          if (d.move && d.from !== undefined) moved = { from: d.from };
-          return d.move;
-        },
-      });
+      const send = (body: Blob) =>
+        pushPolicy(client, ref, bytes, {
+          check,
+          signal,
+          onProgress,
+          digest,
+          body,
+          beforeManifest: async () => {
+            const d = await decision;
+            if (d.move && d.from !== undefined) moved = { from: d.from };
+            return d.move;
+          },
+        });
+      // The body: the opened File itself while it holds these bytes; else a copy of them (15 ms for 14 MB, then
+      // handed to the network process), made once the tag check is on the wire.
+      const file = doc.fileOf(bytes);
+      const copy = () => new Blob([bytes as Uint8Array<ArrayBuffer>]);
+      let pushed: Awaited<ReturnType<typeof send>>;
+      try {
+        pushed = await send(file ?? (await nextMacrotask(), copy()));
+      } catch (e) {
+        // A file changed on disk since it was opened cannot be sent: the bytes on screen go instead.
+        if (!file || signal.aborted || (await doc.fileReadable(file))) throw e;
+        pushed = await send(copy());
+      }
       if (!pushed) return null;
       return {
         digest: pushed.digest,

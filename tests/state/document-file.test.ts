@@ -22,19 +22,23 @@ describe('OpenDocument.fileOf', () => {
     const doc = new OpenDocument();
     const file = new File([SAMPLE], 'p.wasm');
     await doc.openFile(file);
-    expect(await doc.fileOf(doc.bytes!)).toBe(file);
+    expect(doc.fileOf(doc.bytes!)).toBe(file);
+    expect(await doc.fileReadable(file)).toBe(true);
     // Equal bytes that are not the open ones (an edit that produced the same content is still another buffer).
-    expect(await doc.fileOf(doc.bytes!.slice())).toBeNull();
+    expect(doc.fileOf(doc.bytes!.slice())).toBeNull();
 
     await doc.openBytes('m.wasm', new Uint8Array(MINIMAL));
-    expect(await doc.fileOf(doc.bytes!)).toBeNull();
+    expect(doc.fileOf(doc.bytes!)).toBeNull();
   });
 
-  it('a File that can no longer be read gives nothing, so the bytes in memory are sent', async () => {
+  it('a File that can no longer be read is no longer offered, so the bytes in memory are sent', async () => {
     const doc = new OpenDocument();
-    await doc.openFile(new ChangedOnDisk([SAMPLE], 'p.wasm'));
+    const file = new ChangedOnDisk([SAMPLE], 'p.wasm');
+    await doc.openFile(file);
     expect(doc.bytes?.length).toBe(SAMPLE.length);
-    expect(await doc.fileOf(doc.bytes!)).toBeNull();
+    expect(doc.fileOf(doc.bytes!)).toBe(file);
+    expect(await doc.fileReadable(file)).toBe(false);
+    expect(doc.fileOf(doc.bytes!)).toBeNull();
   });
 
   it('a file that failed to open leaves no File behind', async () => {
@@ -44,6 +48,6 @@ describe('OpenDocument.fileOf', () => {
     const bytes = doc.bytes!;
     await doc.openFile(new File([new Uint8Array([1, 2, 3])], 'bad.wasm'));
     expect(doc.error).not.toBeNull();
-    expect(await doc.fileOf(bytes)).toBeNull();
+    expect(doc.fileOf(bytes)).toBeNull();
   });
 });
