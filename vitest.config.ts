@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 /** Files whose tests measure how time grows with the input (tests/unit/doubling.ts). */
-const LINEAR = ['tests/unit/hostile-linear.test.ts', 'tests/unit/artifacts-json-lines.test.ts'];
+const LINEAR = ['tests/unit/hostile-linear.test.ts', 'tests/unit/artifacts-json-lines-linear.test.ts'];
 
 export default defineConfig({
   plugins: [svelte()],

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { jsonLines, jsonText, MAX_INDENT, type Segment } from '../../src/lib/artifacts';
 import { fixture } from './helpers';
-import { expectLinear } from './doubling';
 
 const manifest = (name: string): unknown =>
   JSON.parse(new TextDecoder().decode(fixture(`artifacts/${name}`)));
@@ -53,14 +52,5 @@ describe('jsonLines', () => {
     expect(widest).toBe(2 * MAX_INDENT);
     // The same JSON text but for whitespace (the text has no strings with spaces).
     expect(render(lines).replace(/\s+/g, '')).toBe(text);
-  });
-
-  it('stops after maxLines lines, and its work grows linearly with the depth', () => {
-    const nested = (n: number) => JSON.parse('['.repeat(n) + ']'.repeat(n)) as unknown;
-    expect(jsonLines(nested(1000), 10)).toHaveLength(11);
-    expectLinear(nested, (v) => jsonLines(v), 1000);
-    const wide = (n: number) =>
-      Array.from({ length: n }, (_, i) => ({ digest: `sha256:${i}`, mediaType: 'x' }));
-    expectLinear(wide, (v) => jsonLines(v), 500);
   });
 });
