@@ -75,8 +75,11 @@ describe.skipIf(!registries)('a push that must hash the module', () => {
   });
 });
 
-describe('a registry that takes no PATCH', () => {
-  it('gets the blob in one PUT after the bytes sent ahead were refused, with a warning', async () => {
+describe('a registry that takes no PATCH, or keeps less than it was sent', () => {
+  it.each([
+    ['refuses the PATCH', () => Response.json({ errors: [{ code: 'UNSUPPORTED' }] }, { status: 405 })],
+    ['keeps 100 bytes of it', () => new Response(null, { status: 202, headers: { Range: '0-99' } })],
+  ])('%s: the blob goes in one PUT, with a warning', async (_, patchAnswer) => {
     const stored = new Map<string, number>();
     const { fn, calls } = scripted((url, init) => {
       const method = init.method ?? 'GET';
@@ -86,7 +89,7 @@ describe('a registry that takes no PATCH', () => {
           status: 202,
           headers: { Location: `/v2/x/blobs/uploads/${calls.length}` },
         });
-      if (method === 'PATCH') return Response.json({ errors: [{ code: 'UNSUPPORTED' }] }, { status: 405 });
+      if (method === 'PATCH') return patchAnswer();
       if (method === 'DELETE') return new Response(null, { status: 204 });
       if (method === 'PUT' && url.pathname.includes('/blobs/uploads/')) {
         const digest = url.searchParams.get('digest')!;

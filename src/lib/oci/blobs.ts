@@ -577,10 +577,12 @@ export function beginUpload(
       }
       await res.body?.cancel().catch(() => {});
       const at = rangeEnd(res);
-      if (at !== null && at !== end)
+      if (at !== null && at !== end) {
+        void cancelUpload(t, repository, started.location);
         throw new RegistryError('bad-response', `The registry kept ${at + 1} of ${bytes.length} bytes.`, {
           url: started.location,
         });
+      }
       const location = res.headers.get('location') ? locationOf(t, res, 'Uploading') : started.location;
       return { ...started, location, sent: bytes.length };
     })(),
