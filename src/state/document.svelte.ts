@@ -131,10 +131,8 @@ export class OpenDocument {
    * 15 ms and more). A file changed on disk since it was opened can no longer be read: see {@link fileReadable}.
    */
   fileOf(bytes: Uint8Array): File | null {
-    const kept = this.file;
-    return kept && kept.bytes === bytes && this.bytes === bytes && kept.file.size === bytes.length
-      ? kept.file
-      : null;
+    // Every other way to new bytes (show, fail) drops the File, so the kept pair is always the open document's.
+    return this.file?.bytes === bytes ? this.file.file : null;
   }
 
   /**

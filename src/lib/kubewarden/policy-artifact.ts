@@ -6,7 +6,6 @@
 import { EMPTY_CONFIG_DIGEST, MT, sha256Digest } from '../common';
 import {
   canonicalJson,
-  EARLY_SESSION_BYTES,
   pullArtifact,
   pushArtifact,
   RegistryError,
@@ -163,10 +162,9 @@ export async function pushPolicy(
   const check = opts.check ?? checkPushAllowed(wasmBytes, { force: opts.force });
   if (!check.allowed) throw new RegistryError('push-refused', check.reason ?? 'The push is refused.');
   // Without the digest, the module is hashed first (the manifest names it): its upload begins meanwhile.
-  const session =
-    !opts.digest && wasmBytes.length > EARLY_SESSION_BYTES
-      ? client.beginUpload(r, wasmBytes, { signal: opts.signal, body: opts.body })
-      : undefined;
+  const session = opts.digest
+    ? undefined
+    : client.beginUpload(r, wasmBytes, { signal: opts.signal, body: opts.body });
   let built: BuiltArtifact;
   try {
     built = await buildPolicyArtifact(wasmBytes, check.annotations, opts.digest);
@@ -174,9 +172,7 @@ export async function pushPolicy(
     if (session) void client.dropUpload(r, session);
     throw e;
   }
-  const blobs = built.blobs.map((b) =>
-    b.bytes === wasmBytes ? { ...b, ...(opts.body ? { body: opts.body } : {}), session } : b,
-  );
+  const blobs = built.blobs.map((b) => (b.bytes === wasmBytes ? { ...b, body: opts.body, session } : b));
   const pushed = await pushArtifact(
     client,
     r,

@@ -367,6 +367,13 @@ async function finish(
   return res.status === 201 && said === digest;
 }
 
+/**
+ * Failures no other way of sending the blob fixes (the user's, the credentials', the network's): a registry's refusal
+ * of chunks is not one of them, and gets the blob in one request instead.
+ */
+const isFinal = (e: unknown) =>
+  !(e instanceof RegistryError) || ['unauthorized', 'denied', 'aborted', 'network'].includes(e.code);
+
 /** `Range: 0-<end>` → end, or null when unreadable. */
 function rangeEnd(res: Response): number | null {
   const m = /^(?:bytes=)?0-(\d+)$/.exec(res.headers.get('range')?.trim() ?? '');
@@ -406,11 +413,7 @@ async function uploadChunked(
       });
     } catch (e) {
       // A registry that cannot take chunks (GAR): redo the blob monolithically.
-      if (
-        first &&
-        e instanceof RegistryError &&
-        !['unauthorized', 'denied', 'aborted', 'network'].includes(e.code)
-      ) {
+      if (first && !isFinal(e)) {
         await cancelUpload(t, repository, location);
         return 'fallback';
       }
@@ -499,13 +502,11 @@ export async function uploadBlob(
   let confirmed: boolean | null = null;
   let started: UploadSession | null = await session();
   if (started.sent === bytes.length) {
-    const confirmedAhead = await finish(t, repository, started.location, digest, undefined, opts.signal);
+    // Every byte went ahead, in one PATCH: only the digest is left to give.
+    method = 'chunked';
+    confirmed = await finish(t, repository, started.location, digest, undefined, opts.signal);
     opts.onProgress?.(bytes.length, bytes.length);
-    if (!confirmedAhead && !(await blobExists(t, repository, digest, opts.signal)))
-      throw new RegistryError('bad-response', `The registry does not have blob ${digest} after the upload.`);
-    return { digest, skipped: false, method: 'chunked' };
-  }
-  if (chunked) {
+  } else if (chunked) {
     const r = await uploadChunked(t, repository, bytes, digest, chunkSize, opts, started);
     started = null; // used (and cancelled on a fallback)
     if (r === 'fallback')
@@ -534,7 +535,7 @@ export async function uploadBlob(
 }
 
 /** Blobs above this get their upload session while the registry is asked whether it has them. */
-export const EARLY_SESSION_BYTES = 64 * 1024;
+const EARLY_SESSION_BYTES = 64 * 1024;
 
 /**
  * Begins the upload of `bytes` whose digest is still being computed, for an {@link uploadBlob} that passes it as
@@ -546,7 +547,9 @@ export function beginUpload(
   repository: string,
   bytes: Uint8Array,
   { signal, whole, body }: { signal?: AbortSignal; whole: boolean; body?: Blob },
-): PendingUpload {
+): PendingUpload | undefined {
+  // Small blobs ask first, as uploadBlob does: most are there already, and a session would only add a round trip.
+  if (bytes.length <= EARLY_SESSION_BYTES) return undefined;
   const stopper = new AbortController();
   const s = signal ? AbortSignal.any([signal, stopper.signal]) : stopper.signal;
   const session = settled(
@@ -596,11 +599,6 @@ export async function dropUpload(t: Transport, repository: string, pending: Pend
   const got = await pending.session;
   if (got.ok) await cancelUpload(t, repository, got.value.location);
 }
-
-/** Failures no other way of sending fixes: the user's, the credentials', the network's. */
-const isFinal = (e: unknown) =>
-  !(e instanceof RegistryError) ||
-  ['unauthorized', 'denied', 'aborted', 'network', 'timeout'].includes(e.code);
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 

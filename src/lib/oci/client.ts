@@ -161,12 +161,13 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
      * Begins the upload of bytes whose digest the caller is still computing, for an `uploadBlob` to the same
      * repository that passes it as `session`: the session opens now and, where this client would send the blob in
      * one request, its bytes go now too (one PATCH; the PUT `?digest=` follows). `dropUpload` cancels one not used.
+     * Undefined for a small blob, which is better asked about first.
      */
     beginUpload: (
       ref: RefInput,
       bytes: Uint8Array,
       o: { signal?: AbortSignal; body?: Blob } = {},
-    ): PendingUpload => {
+    ): PendingUpload | undefined => {
       const r = asRef(ref);
       const chunkSize = upload.chunkSize ?? defaultChunkSize(r.registry);
       const whole = upload.mode !== 'monolithic' && bytes.length <= chunkSize;

@@ -20,7 +20,6 @@ export {
   DEFAULT_MAX_BLOB_BYTES,
   MAX_BLOB_LIMITS,
   defaultChunkSize,
-  EARLY_SESSION_BYTES,
   type DownloadOptions,
   type PendingUpload,
   type ProgressFn,
