@@ -9,6 +9,7 @@ import type { Page, Request } from '@playwright/test';
 import { pushPolicy } from '../../src/lib/kubewarden';
 import { createRegistryClient } from '../../src/lib/oci';
 import { test, expect, openFile, customSection, storedValues, writeModule } from './helpers';
+import { axe } from './screens';
 import { gotoRegistry, hostOf, regs, sha256 } from './registry-helpers';
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -118,6 +119,63 @@ test('a push over a tag naming another manifest asks first, and says where the t
   expect(sha256(await after.body())).toBe(secondDigest);
   await expect(page.getByRole('status').filter({ hasText: `Pushed ${ref}` })).toBeVisible();
   expect(sent().filter((x) => x.startsWith('PUT'))).toEqual([`PUT /v2/${repo}/manifests/v1.0.0`]);
+});
+
+test('an open tag question at 360 px: it fits, survives a visit to another view, and another file ends it', async ({
+  page,
+  problems: _,
+}) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  const host = hostOf(regs().noauth);
+  const repo = `e2e/pending-${unique()}`;
+  const ref = `${host}/${repo}:v1.0.0`;
+  await page.goto('/');
+  await openFile(page, policy('a.wasm', 'first', `ghcr.io/${repo}`, '1.0.0'));
+  expect(await suggested(page)).toBe(ref);
+  await pushForm(page).getByRole('button', { name: 'Push', exact: true }).click();
+  await expect(page.getByTestId('pushed-reference')).toBeVisible();
+  const firstDigest = (await page.getByTestId('pushed-reference').textContent())!.split('@')[1];
+
+  await openFile(page, policy('b.wasm', 'second', `ghcr.io/${repo}`, '1.0.0'));
+  expect(await suggested(page)).toBe(ref);
+  // The blob uploads are held, so the question and the push progress are on screen together.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/blobs/uploads/**', async (route) => {
+    if (route.request().method() === 'PUT') await held;
+    await route.fallback();
+  });
+  await pushForm(page).getByRole('button', { name: 'Push', exact: true }).click();
+  const question = page.getByTestId('move-tag-question');
+  await expect(question).toBeVisible();
+  await expect(page.getByLabel('Push progress')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+  release();
+  await expect(page.getByLabel('Push progress')).toHaveCount(0);
+  const failing: string[] = [];
+  await axe(page, 'tag question at 360 px', failing, []);
+  expect(failing).toEqual([]);
+
+  // Another view and back: the question is still there, still waiting.
+  await page.getByRole('link', { name: 'Explorer' }).click();
+  await gotoRegistry(page);
+  await expect(question).toBeVisible();
+
+  // Another file: the question is not about it, and its push starts over (the first one ends unanswered).
+  const third = policy('c.wasm', 'third', `ghcr.io/${repo}`, '2.0.0');
+  await openFile(page, third);
+  expect(await suggested(page)).toBe(`${host}/${repo}:v2.0.0`);
+  await expect(question).toHaveCount(0);
+  const seen = record(page);
+  await pushForm(page).getByRole('button', { name: 'Push', exact: true }).click();
+  await expect(page.getByTestId('pushed-reference')).toHaveText(new RegExp(`^${host}/${repo}@sha256:`));
+  const puts = seen.filter((r) => r.method() === 'PUT').map((r) => new URL(r.url()).pathname);
+  expect(puts.filter((p) => p.includes('/manifests/'))).toEqual([`/v2/${repo}/manifests/v2.0.0`]);
+  // The unanswered question moved nothing: v1.0.0 still names the first policy.
+  const headed = await page.request.head(`${regs().noauth.url}/v2/${repo}/manifests/v1.0.0`, {
+    headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' },
+  });
+  expect(headed.headers()['docker-content-digest']).toBe(firstDigest);
 });
 
 test('a file rebuilt on disk after it was opened: the push sends the bytes that were opened', async ({
